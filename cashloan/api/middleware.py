@@ -1,0 +1,39 @@
+"""Middleware of the protocol layer: request ids and bearer-token sessions."""
+
+import re
+import uuid
+
+from django.conf import settings
+
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9-]{8,64}$")
+
+
+class RequestIdMiddleware:
+    """Give every request an id (or keep a sane ``X-Request-ID``) for logs and fault replies."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        incoming = request.META.get("HTTP_X_REQUEST_ID", "")
+        request.request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        response = self.get_response(request)
+        response["X-Request-ID"] = request.request_id
+        return response
+
+
+class BearerSessionMiddleware:
+    """``Authorization: Bearer <session id>`` names the session like the cookie does (CONTRACT §5).
+
+    Placed before Django's SessionMiddleware, which then loads it as usual.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        header = request.META.get("HTTP_AUTHORIZATION", "")
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() == "bearer" and token.strip():
+            request.COOKIES[settings.SESSION_COOKIE_NAME] = token.strip()
+        return self.get_response(request)

@@ -1,0 +1,103 @@
+"""The base class of every JSON endpoint.
+
+A subclass declares its ``input_serializer`` (presence and type of fields), whether it
+``login_required``, its ``success_code``/``success_message``, and implements
+``handle(request, data)``, which calls a service or selector and returns the ``resultSet``
+(or a :class:`Page`). Everything else -- method, body, signature, session, envelope,
+errors -- happens here, once.
+"""
+
+from typing import Any
+
+from rest_framework.negotiation import BaseContentNegotiation
+from rest_framework.renderers import JSONRenderer
+from rest_framework.views import APIView
+
+from . import codes
+from .envelope import Page, envelope, envelope_response
+from .errors import ApiError, MalformedRequest, MethodNotAllowed, NotLoggedIn
+from .parsers import read_json_object
+from .verification import verify_request
+
+
+class _OnlyEnvelope(BaseContentNegotiation):
+    """Whatever the Accept header says, the answer is the JSON envelope."""
+
+    def select_parser(self, request, parsers):
+        return None
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
+
+
+def error_response(error: ApiError):
+    body = envelope(error.code, error.message, error.result_set, success=False)
+    response = envelope_response(body, status=error.http_status)
+    if isinstance(error, MethodNotAllowed):
+        response["Allow"] = "POST"
+    return response
+
+
+class ApiView(APIView):
+    http_method_names = ["post"]
+    renderer_classes = [JSONRenderer]  # only used for DRF's bookkeeping; we render ourselves
+    content_negotiation_class = _OnlyEnvelope
+    authentication_classes: list = []
+    permission_classes: list = []
+
+    input_serializer = None
+    login_required = False
+    success_code = codes.OK
+    success_message = "成功"
+
+    def perform_authentication(self, request):
+        """Sessions are Django's (CONTRACT §5); see :meth:`check_login`."""
+
+    def initial(self, request, *args, **kwargs):
+        if request.method.lower() not in self.http_method_names:
+            raise MethodNotAllowed()
+        super().initial(request, *args, **kwargs)
+        request.payload = read_json_object(request._request)
+        verify_request(request.payload)
+        if self.login_required:
+            self.check_login(request)
+
+    def check_login(self, request) -> None:
+        user = request._request.user
+        if not user.is_authenticated or not user.is_active:
+            raise NotLoggedIn()
+        request.user = user
+
+    def post(self, request, *args, **kwargs):
+        data = self.validate(request.payload)
+        result = self.handle(request, data)
+        return self.success(result)
+
+    def validate(self, payload: dict) -> dict:
+        if self.input_serializer is None:
+            return payload
+        serializer = self.input_serializer(data=payload)
+        if not serializer.is_valid():
+            raise MalformedRequest(describe_errors(serializer.errors))
+        return serializer.validated_data
+
+    def handle(self, request, data: dict) -> Any:
+        raise NotImplementedError
+
+    def success(self, result: Any):
+        code, message = self.success_code, self.success_message
+        if isinstance(result, Page):
+            body = envelope(code, message, result.items, success=True)
+            body.update(result.meta())
+            return envelope_response(body)
+        return envelope_response(envelope(code, message, "" if result is None else result, success=True))
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        # Our responses are plain HttpResponses, already rendered and signed.
+        return response
+
+
+def describe_errors(errors: dict) -> str:
+    """A short Chinese message naming the offending fields, for the app to show."""
+    fields = "、".join(sorted(errors))
+    return f"请求报文传输信息有误：{fields} 缺失或格式错误"

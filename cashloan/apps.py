@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CashloanConfig(AppConfig):
+    name = "cashloan"
+    verbose_name = "系统"

@@ -1,0 +1,99 @@
+"""Fixtures shared by the whole suite: a signed API client, users, cache isolation."""
+
+import gzip
+import json
+from dataclasses import dataclass
+
+import pytest
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+
+from cashloan.api.signing import sign_request, signature_matches
+
+
+@dataclass
+class Reply:
+    status: int
+    body: dict
+    response: object
+
+    @property
+    def code(self) -> str:
+        return self.body["responseCode"]
+
+    @property
+    def ok(self) -> bool:
+        return self.body["exceptionFlag"] == "0000"
+
+    @property
+    def result(self):
+        return self.body["resultSet"]
+
+
+class SignedClient:
+    """Posts signed JSON through Django's test client and checks every reply's signature."""
+
+    def __init__(self, client):
+        self.client = client
+        self.session_id = None
+
+    def post(self, path: str, payload: dict | None = None, *, session: str | None = None, **extra) -> Reply:
+        body = sign_request(payload or {}, settings.APP_KEY)
+        return self.post_raw(path, json.dumps(body, ensure_ascii=False).encode(), session=session, **extra)
+
+    def post_raw(self, path: str, raw: bytes, *, session: str | None = None, **extra) -> Reply:
+        session = session or self.session_id
+        if session:
+            extra.setdefault("HTTP_AUTHORIZATION", f"Bearer {session}")
+        response = self.client.generic("POST", path, raw, content_type="application/json", **extra)
+        return self.parse(response)
+
+    @staticmethod
+    def parse(response) -> Reply:
+        raw = response.content
+        if response.get("Content-Encoding") == "gzip":
+            raw = gzip.decompress(raw)
+        body = json.loads(raw.decode("utf-8"))
+        assert signature_matches(body, settings.APP_KEY), f"response signature does not verify: {body}"
+        return Reply(response.status_code, body, response)
+
+    def login(self, mobile: str, password: str) -> Reply:
+        from tests.factories import encrypt_password
+
+        reply = self.post(
+            "/security/login",
+            {"username": mobile, "password": encrypt_password(password), "appType": "1", "token": "device-token"},
+        )
+        if reply.ok:
+            self.session_id = reply.result
+        return reply
+
+
+@pytest.fixture
+def api(client) -> SignedClient:
+    return SignedClient(client)
+
+
+@pytest.fixture(autouse=True)
+def _isolated_cache():
+    """Every test starts with an empty cache (only this worker's keys on a shared Redis)."""
+    if hasattr(cache, "delete_pattern"):
+        cache.delete_pattern("*")
+    else:
+        cache.clear()
+    yield
+
+
+def pytest_collection_modifyitems(config, items):
+    if settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
+        return
+    skip = pytest.mark.skip(reason="needs PostgreSQL row locks; set DATABASE_URL (CI does)")
+    for item in items:
+        if "postgres" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture
+def on_postgres():
+    return connection.vendor == "postgresql"
