@@ -7,9 +7,22 @@ Beat:    celery -A cashloan beat -l info   (the schedule is defined in code: ``b
 import os
 
 from celery import Celery
+from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cashloan.settings")
 
 app = Celery("cashloan")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+# The beat schedule lives here, in code (times are Asia/Shanghai).
+app.conf.beat_schedule = {
+    "mark-overdue-daily": {
+        "task": "loans.tasks.mark_overdue_task",
+        "schedule": crontab(hour=0, minute=10),
+    },
+    "repayment-reminders-daily": {
+        "task": "messaging.tasks.send_daily_notices_task",
+        "schedule": crontab(hour=9, minute=0),
+    },
+}

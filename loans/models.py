@@ -1,0 +1,183 @@
+"""Loan applications, their schedules and the repayments posted against them."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from cashloan.models import ZERO, MoneyField, RateField
+from products.models import Product
+
+
+class ApplicationStatus(models.IntegerChoices):
+    PENDING = 0, "待审核"
+    IN_REVIEW = 1, "审核中"
+    APPROVED = 2, "审核成功"
+    REJECTED = 3, "审核拒绝"
+    DISBURSED = 4, "已放款"
+    PAID_OFF = 5, "已还完"
+
+
+UNFINISHED_STATUSES = (
+    ApplicationStatus.PENDING,
+    ApplicationStatus.IN_REVIEW,
+    ApplicationStatus.APPROVED,
+    ApplicationStatus.DISBURSED,
+)
+
+
+class LoanApplication(models.Model):
+    """One loan, from application to pay-off (CONTRACT §8 statuses 0–5).
+
+    The product's terms are copied at application time, so a later product edit never
+    changes a loan already applied for.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    code = models.CharField("借款编号", max_length=32, unique=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="loans", verbose_name="客户")
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="loans", verbose_name="产品")
+    status = models.IntegerField("状态", choices=ApplicationStatus.choices, default=ApplicationStatus.PENDING, db_index=True)
+
+    apply_amount = MoneyField("借贷金额")
+    service_fee = MoneyField("服务费（放款时扣除）", default=ZERO)
+    reply_amount = MoneyField("到账金额")
+    interest_rate = RateField("年化利率")
+    penalty_rate = RateField("罚息年利率")
+    period_fee = MoneyField("每期费用", default=ZERO)
+    term_count = models.PositiveIntegerField("借贷期限")
+    term_unit = models.PositiveSmallIntegerField("期限单位", choices=[(1, "日"), (2, "月")])
+    repay_term_count = models.PositiveIntegerField("还款间隔")
+    repay_term_unit = models.PositiveSmallIntegerField("还款间隔单位", choices=[(1, "日"), (2, "月"), (3, "季"), (4, "年")])
+    repay_type = models.PositiveSmallIntegerField(
+        "还款方式", choices=[(1, "一次性还本付息"), (2, "按期还息到期还本"), (3, "等额本息"), (4, "等本等息")]
+    )
+    annualized_cost_rate = RateField("年化综合成本（IRR）", null=True, blank=True)
+
+    purpose = models.CharField("借款用途", max_length=4, blank=True)
+    other_channels = models.CharField("其他渠道借款", max_length=4, blank=True)
+    longitude = models.CharField("经度", max_length=32, blank=True)
+    latitude = models.CharField("纬度", max_length=32, blank=True)
+    operator_order_id = models.CharField("运营商授权订单号", max_length=64, blank=True)
+    contact_name = models.CharField("联系人姓名", max_length=50, blank=True)
+    contact_phone = models.CharField("联系人电话", max_length=20, blank=True)
+    remark = models.CharField("备注", max_length=500, blank=True)
+    phonebook = models.JSONField("通讯录", default=list, blank=True)
+
+    applied_at = models.DateTimeField("申请时间", auto_now_add=True)
+    reviewed_at = models.DateTimeField("审核时间", null=True, blank=True)
+    disbursed_at = models.DateTimeField("放款时间", null=True, blank=True)
+    paid_off_at = models.DateTimeField("结清时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "借款申请"
+        verbose_name_plural = "借款申请"
+        ordering = ["-applied_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=Q(status__in=[0, 1, 2, 4]),
+                name="one_unfinished_loan_per_user",
+                violation_error_message="该客户已有未结清的借款",
+            )
+        ]
+        indexes = [models.Index(fields=["user", "-applied_at"])]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class StatusChange(models.Model):
+    """Every status change of a loan, with who made it and when."""
+
+    application = models.ForeignKey(LoanApplication, on_delete=models.CASCADE, related_name="status_changes", verbose_name="借款")
+    from_status = models.IntegerField("原状态", choices=ApplicationStatus.choices, null=True)
+    to_status = models.IntegerField("新状态", choices=ApplicationStatus.choices)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="操作人"
+    )
+    changed_at = models.DateTimeField("时间", auto_now_add=True)
+    note = models.CharField("备注", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "状态变更记录"
+        verbose_name_plural = "状态变更记录"
+        ordering = ["changed_at", "id"]
+
+
+class Repayment(models.Model):
+    """One posting of money received from the borrower (``current`` or ``all``)."""
+
+    class Kind(models.TextChoices):
+        CURRENT = "current", "按期还款"
+        ALL = "all", "一次性还清"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    application = models.ForeignKey(LoanApplication, on_delete=models.PROTECT, related_name="repayments", verbose_name="借款")
+    kind = models.CharField("还款类型", max_length=10, choices=Kind.choices)
+    amount = MoneyField("金额")
+    principal = MoneyField("本金", default=ZERO)
+    interest = MoneyField("利息", default=ZERO)
+    fee = MoneyField("费用", default=ZERO)
+    penalty = MoneyField("罚息", default=ZERO)
+    provider = models.CharField("支付渠道", max_length=50)
+    provider_reference = models.CharField("渠道流水号", max_length=100, blank=True)
+    posted_at = models.DateTimeField("入账时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "还款记录"
+        verbose_name_plural = "还款记录"
+        ordering = ["-posted_at"]
+
+
+class RepaymentPeriod(models.Model):
+    """One period of a loan's schedule (the seed's 还款计划, addressed by ``id``).
+
+    ``penalty`` is recomputed from (due date, as-of date) by the overdue job, never added to.
+    Once paid, the ``paid_*`` amounts record what was actually collected (a pay-off waives
+    later periods' interest), and ``repayment`` the posting that paid it.
+    """
+
+    class Settlement(models.IntegerChoices):
+        UNPAID = 0, "未还"
+        ON_SCHEDULE = 1, "已还"
+        EARLY = 2, "提前结清"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    application = models.ForeignKey(LoanApplication, on_delete=models.CASCADE, related_name="periods", verbose_name="借款")
+    number = models.PositiveIntegerField("期数")
+    start_date = models.DateField("起息日")
+    due_date = models.DateField("约定还款日", db_index=True)
+    principal = MoneyField("应还本金")
+    interest = MoneyField("应还利息")
+    fee = MoneyField("应还费用", default=ZERO)
+    penalty = MoneyField("罚息", default=ZERO)
+    is_overdue = models.BooleanField("逾期", default=False, db_index=True)
+
+    settlement = models.IntegerField("还款状态", choices=Settlement.choices, default=Settlement.UNPAID, db_index=True)
+    paid_principal = MoneyField("实还本金", default=ZERO)
+    paid_interest = MoneyField("实还利息", default=ZERO)
+    paid_fee = MoneyField("实还费用", default=ZERO)
+    paid_penalty = MoneyField("实还罚息", default=ZERO)
+    paid_at = models.DateTimeField("还款时间", null=True, blank=True)
+    repayment = models.ForeignKey(
+        Repayment, on_delete=models.PROTECT, null=True, blank=True, related_name="periods", verbose_name="还款记录"
+    )
+
+    class Meta:
+        verbose_name = "还款计划"
+        verbose_name_plural = "还款计划"
+        ordering = ["application", "number"]
+        constraints = [models.UniqueConstraint(fields=["application", "number"], name="one_row_per_period")]
+
+    def __str__(self) -> str:
+        return f"{self.application.code} 第{self.number}期"
+
+    @property
+    def is_paid(self) -> bool:
+        return self.settlement != self.Settlement.UNPAID
+
+    @property
+    def due_total(self):
+        return self.principal + self.interest + self.fee + self.penalty

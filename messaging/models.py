@@ -1,0 +1,108 @@
+import uuid
+
+from django.conf import settings
+from django.db import models
+
+
+class CustomerMessageType(models.IntegerChoices):
+    SUBMITTED = 11, "提交审核"
+    APPROVED = 12, "审核通过"
+    REJECTED = 13, "审核拒绝"
+    DISBURSED = 14, "放款"
+    REPAYMENT_REMINDER = 15, "还款提醒"
+    REPAID = 16, "已还款"
+    OVERDUE = 17, "逾期催收"
+    OTHER = 99, "其它"
+
+
+class CustomerMessage(models.Model):
+    """A message to one customer (seed §24): written by the loan services or by staff (99)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="messages", verbose_name="客户")
+    message_type = models.IntegerField("消息类型", choices=CustomerMessageType.choices, default=CustomerMessageType.OTHER)
+    title = models.CharField("标题", max_length=100)
+    content = models.TextField("内容")
+    application = models.ForeignKey(
+        "loans.LoanApplication", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="借款"
+    )
+    sent_at = models.DateTimeField("发送时间", auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="创建人"
+    )
+
+    class Meta:
+        verbose_name = "客户消息"
+        verbose_name_plural = "客户消息"
+        ordering = ["-sent_at", "-id"]
+        indexes = [models.Index(fields=["user", "-sent_at"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class SystemMessageType(models.IntegerChoices):
+    ACTIVITY = 0, "活动消息"
+    NOTICE = 1, "公告消息"
+
+
+class SystemMessage(models.Model):
+    """A broadcast (seed §25) that staff write; shown once ``publish_at`` has passed."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    message_type = models.IntegerField("消息类型", choices=SystemMessageType.choices, default=SystemMessageType.NOTICE)
+    title = models.CharField("标题", max_length=100)
+    content = models.TextField("内容")
+    event_url = models.URLField("活动链接", blank=True)
+    publish_at = models.DateTimeField("发布时间", db_index=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "系统消息"
+        verbose_name_plural = "系统消息"
+        ordering = ["-publish_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class SmsMessage(models.Model):
+    """Every SMS the system sends, recorded before it is handed to the gateway."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "待发送"
+        SENT = "sent", "已发送"
+        FAILED = "failed", "发送失败"
+
+    mobile = models.CharField("手机号", max_length=11, db_index=True)
+    text = models.TextField("内容")
+    purpose = models.CharField("用途", max_length=32, blank=True)
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True)
+    attempts = models.PositiveIntegerField("尝试次数", default=0)
+    last_error = models.TextField("最近错误", blank=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    sent_at = models.DateTimeField("发送时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "短信记录"
+        verbose_name_plural = "短信记录"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.mobile} {self.purpose}"
+
+
+class H5Page(models.Model):
+    """The text of an H5 page (seed §5, §6), edited by staff; templates render it."""
+
+    slug = models.SlugField("标识", max_length=50, unique=True)
+    title = models.CharField("标题", max_length=100)
+    body = models.TextField("正文", help_text="纯文本，空行分段")
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "H5 页面"
+        verbose_name_plural = "H5 页面"
+
+    def __str__(self) -> str:
+        return self.title

@@ -1,6 +1,7 @@
 """factory_boy factories and small helpers shared by the tests."""
 
 import base64
+from decimal import Decimal
 
 import factory
 from Crypto.Cipher import DES
@@ -24,3 +25,65 @@ class UserFactory(factory.django.DjangoModelFactory):
     mobile = factory.Sequence(lambda n: f"139{n:08d}")
     username = factory.LazyAttribute(lambda user: user.mobile)
     password = factory.django.Password("secret123")
+
+
+class VerifiedUserFactory(UserFactory):
+    """A customer who passed the four verification steps (may apply for a loan)."""
+
+    real_name = "王豆豆"
+    real_name_verified = True
+    bank_card_verified = True
+    mobile_verified = True
+    info_completed = True
+
+
+class ProductFactory(factory.django.DjangoModelFactory):
+    """Like the demo's "新现金贷": 500–5000, 7 or 14 days, 36 %, one payment at maturity."""
+
+    class Meta:
+        model = "products.Product"
+
+    name = "新现金贷"
+    code = factory.Sequence(lambda n: f"PRODUCT{n:06d}")
+    amount_limit_type = 0
+    single_min_amount = Decimal("500.00")
+    single_max_amount = Decimal("5000.00")
+    single_default_amount = Decimal("2000.00")
+    interest_rate_limit_type = 1
+    interest_rates = "0.36"
+    default_interest_rate = Decimal("0.3600")
+    term_units = "1"
+    days_limit_type = 1
+    single_days = "7,14"
+    single_default_days = 7
+    months_limit_type = 1
+    single_months = ""
+    repay_types = "1"
+    repay_term_units = "1,2"
+    default_repay_term_count = 1
+    default_repay_term_unit = 1
+    penalty_rate = Decimal("0.5400")
+
+    class Params:
+        instalments = factory.Trait(
+            name="分期贷",
+            single_min_amount=Decimal("1000.00"),
+            single_max_amount=Decimal("50000.00"),
+            single_default_amount=Decimal("10000.00"),
+            interest_rate_limit_type=0,
+            min_interest_rate=Decimal("0.1200"),
+            max_interest_rate=Decimal("0.2400"),
+            interest_rates="",
+            default_interest_rate=Decimal("0.1200"),
+            term_units="2",
+            days_limit_type=1,
+            single_days="",
+            single_default_days=None,
+            single_months="3,6,12",
+            single_default_months=3,
+            repay_types="1,2,3,4",
+            repay_term_units="2",
+            default_repay_term_count=1,
+            default_repay_term_unit=2,
+            service_fee_rate=Decimal("0.0100"),
+        )

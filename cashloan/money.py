@@ -1,0 +1,24 @@
+"""The one place where money is rounded and written for the API."""
+
+from decimal import ROUND_HALF_UP, Decimal
+
+CENT = Decimal("0.01")
+
+
+def quantize_money(value) -> Decimal:
+    """Round half-up to cents (explicitly; Decimal's default is banker's rounding)."""
+    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def money_str(value) -> str:
+    """``Decimal("7")`` → ``"7.00"``: amounts leave the API as strings with two decimals."""
+    if value is None:
+        return ""
+    return f"{quantize_money(value):.2f}"
+
+
+def rate_str(value) -> str:
+    """Rates leave the API with four decimals, as the seed's samples (``"0.3600"``)."""
+    if value is None:
+        return ""
+    return f"{Decimal(value).quantize(Decimal('0.0001'), rounding=ROUND_HALF_UP):.4f}"
