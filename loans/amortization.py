@@ -1,0 +1,545 @@
+"""Repayment schedules, overdue penalties, payoff amounts and annualised cost.
+
+Pure functions: standard library only, no Django, no ORM.
+
+Rules (from the project contract):
+
+* Money is ``Decimal`` rounded half-up to cents (``quantize_money``). Rates are
+  annual ``Decimal`` fractions: ``Decimal("0.36")`` is 36 %.
+* Term units: 1 day, 2 month. Interval units: 1 day, 2 month, 3 quarter
+  (3 months), 4 year (12 months).
+* Interest: day terms ``principal x rate x days / 360``; month terms
+  ``principal x rate / 12 x months``.
+* Repayment types: 1 principal and interest in one payment at maturity (one
+  period, interval ignored); 2 interest every period, principal with the last;
+  3 equal instalments (annuity, month terms only); 4 flat: equal principal and
+  equal interest.
+* Types 2-4 need the term to split into whole periods (``NotWholePeriods``);
+  a month term cannot use a day interval (``DayIntervalOnMonthTerm``); type 3
+  cannot use a day term (``AnnuityOnDayTerm``). A non-positive amount, term or
+  interval, or a negative rate or fee, raises ``ValueError``.
+* Due dates: day terms ``D + k x interval`` days; month terms
+  ``add_months(D, k x interval months)``, always from D, clamped to the
+  month's last day. A period starts on the previous due date (D for the first).
+* Each period's principal, interest and fee are rounded to cents; rounding
+  differences go to the last period, so principal parts add up to the amount.
+* Overdue penalty: ``unpaid principal x penalty rate / 360 x days after due``.
+* Payoff: overdue periods in full plus penalty; the current period its
+  principal, fee and pro-rata interest (at least one day); later periods
+  principal only.
+* Annualised cost rate: XIRR (actual/365) of the borrower's cash flows,
+  rounded to 4 decimals.
+"""
+
+from __future__ import annotations
+
+import calendar
+import math
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal, localcontext
+from enum import IntEnum
+from typing import Protocol
+
+CENT = Decimal("0.01")
+ZERO_MONEY = Decimal("0.00")
+RATE_PLACES = Decimal("0.0001")
+DAYS_PER_INTEREST_YEAR = 360
+MONTHS_PER_YEAR = 12
+DAYS_PER_XIRR_YEAR = 365
+
+
+class TermUnit(IntEnum):
+    DAY = 1
+    MONTH = 2
+
+
+class IntervalUnit(IntEnum):
+    DAY = 1
+    MONTH = 2
+    QUARTER = 3
+    YEAR = 4
+
+
+class RepayType(IntEnum):
+    BULLET = 1  # principal and interest in one payment at maturity
+    INTEREST_ONLY = 2  # interest every period, principal with the last one
+    ANNUITY = 3  # equal instalments
+    FLAT = 4  # equal principal and equal interest
+
+
+MONTHS_PER_INTERVAL: dict[IntervalUnit, int] = {
+    IntervalUnit.MONTH: 1,
+    IntervalUnit.QUARTER: 3,
+    IntervalUnit.YEAR: 12,
+}
+
+
+class ScheduleRuleError(Exception):
+    """A loan's term and repayment settings break a scheduling rule."""
+
+    code: int = 0
+
+
+class NotWholePeriods(ScheduleRuleError):
+    """The term does not divide into whole repayment intervals."""
+
+    code = 20004009
+
+
+class DayIntervalOnMonthTerm(ScheduleRuleError):
+    """A month-based term was given a day-based repayment interval."""
+
+    code = 20004012
+
+
+class AnnuityOnDayTerm(ScheduleRuleError):
+    """Equal instalments (type 3) were asked for on a day-based term."""
+
+    code = 20004015
+
+
+@dataclass(frozen=True)
+class LoanTerms:
+    amount: Decimal
+    annual_rate: Decimal
+    term_count: int
+    term_unit: TermUnit
+    repay_type: RepayType
+    interval_count: int
+    interval_unit: IntervalUnit
+    period_fee: Decimal = ZERO_MONEY
+
+    def __post_init__(self) -> None:
+        # Accept plain ints from the API; an unknown code raises ValueError.
+        object.__setattr__(self, "term_unit", TermUnit(self.term_unit))
+        object.__setattr__(self, "repay_type", RepayType(self.repay_type))
+        object.__setattr__(self, "interval_unit", IntervalUnit(self.interval_unit))
+
+
+@dataclass(frozen=True)
+class Period:
+    number: int
+    start_date: date
+    due_date: date
+    principal: Decimal
+    interest: Decimal
+    fee: Decimal
+
+    @property
+    def total(self) -> Decimal:
+        return self.principal + self.interest + self.fee
+
+
+@dataclass(frozen=True)
+class PeriodState:
+    """A stored schedule period and whether it has been repaid."""
+
+    number: int
+    start_date: date
+    due_date: date
+    principal: Decimal
+    interest: Decimal
+    fee: Decimal
+    paid: bool = False
+
+    @property
+    def total(self) -> Decimal:
+        return self.principal + self.interest + self.fee
+
+
+@dataclass(frozen=True)
+class ScheduleTotals:
+    principal: Decimal
+    interest: Decimal
+    fee: Decimal
+    total: Decimal
+
+
+@dataclass(frozen=True)
+class PayoffLine:
+    number: int
+    principal: Decimal
+    interest: Decimal
+    fee: Decimal
+    penalty: Decimal
+    total: Decimal
+
+
+@dataclass(frozen=True)
+class PayoffBreakdown:
+    lines: tuple[PayoffLine, ...]
+    principal: Decimal
+    interest: Decimal
+    fee: Decimal
+    penalty: Decimal
+    total: Decimal
+
+
+class MoneyParts(Protocol):
+    @property
+    def principal(self) -> Decimal: ...
+
+    @property
+    def interest(self) -> Decimal: ...
+
+    @property
+    def fee(self) -> Decimal: ...
+
+
+class ScheduledPayment(Protocol):
+    @property
+    def due_date(self) -> date: ...
+
+    @property
+    def total(self) -> Decimal: ...
+
+
+# --------------------------------------------------------------------------
+# Money and dates
+# --------------------------------------------------------------------------
+
+
+def quantize_money(value: Decimal) -> Decimal:
+    """Round to cents, half-up (away from zero on a tie)."""
+    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def add_months(d: date, months: int) -> date:
+    """Shift by whole months, clamping the day to the target month's end."""
+    years, month_index = divmod(d.month - 1 + months, MONTHS_PER_YEAR)
+    year, month = d.year + years, month_index + 1
+    last_day = calendar.monthrange(year, month)[1]
+    return date(year, month, min(d.day, last_day))
+
+
+# --------------------------------------------------------------------------
+# Validation (callable one by one, in the API's order, before any schedule)
+# --------------------------------------------------------------------------
+
+
+def check_amounts(terms: LoanTerms) -> None:
+    """ValueError on a non-positive amount, term or interval, or a bad rate/fee."""
+    if terms.amount <= 0:
+        raise ValueError("amount must be positive")
+    if terms.amount != quantize_money(terms.amount):
+        raise ValueError("amount must be whole cents")
+    if terms.term_count <= 0:
+        raise ValueError("term must be positive")
+    if terms.repay_type != RepayType.BULLET and terms.interval_count <= 0:
+        raise ValueError("repayment interval must be positive")
+    if terms.annual_rate < 0:
+        raise ValueError("annual rate must not be negative")
+    if terms.period_fee < 0:
+        raise ValueError("period fee must not be negative")
+
+
+def check_interval_unit(terms: LoanTerms) -> None:
+    """DayIntervalOnMonthTerm when a month term has a day interval (types 2-4)."""
+    if (
+        terms.repay_type != RepayType.BULLET
+        and terms.term_unit == TermUnit.MONTH
+        and terms.interval_unit == IntervalUnit.DAY
+    ):
+        raise DayIntervalOnMonthTerm("a month term needs a month, quarter or year interval")
+
+
+def check_repay_type(terms: LoanTerms) -> None:
+    """AnnuityOnDayTerm when equal instalments are asked for on a day term."""
+    if terms.repay_type == RepayType.ANNUITY and terms.term_unit == TermUnit.DAY:
+        raise AnnuityOnDayTerm("equal instalments need a month term")
+
+
+def check_whole_periods(terms: LoanTerms) -> None:
+    """NotWholePeriods unless the term splits into whole intervals (types 2-4)."""
+    if terms.repay_type == RepayType.BULLET:
+        return
+    interval_length = _interval_length_in_term_units(terms)
+    if interval_length is None or terms.term_count % interval_length != 0:
+        raise NotWholePeriods("the term must divide into whole repayment intervals")
+
+
+def check_periods(terms: LoanTerms) -> None:
+    """Run every check: amounts, interval unit, repayment type, whole periods."""
+    check_amounts(terms)
+    check_interval_unit(terms)
+    check_repay_type(terms)
+    check_whole_periods(terms)
+
+
+def period_count(terms: LoanTerms) -> int:
+    """Number of repayment periods; raises like ``check_periods``."""
+    check_periods(terms)
+    return terms.term_count // _period_length(terms)
+
+
+def _interval_length_in_term_units(terms: LoanTerms) -> int | None:
+    """Interval length in days (day term) or months (month term); None if incompatible."""
+    if terms.term_unit == TermUnit.DAY:
+        return terms.interval_count if terms.interval_unit == IntervalUnit.DAY else None
+    months_per_interval = MONTHS_PER_INTERVAL.get(terms.interval_unit)
+    return None if months_per_interval is None else terms.interval_count * months_per_interval
+
+
+def _period_length(terms: LoanTerms) -> int:
+    """Length of one period in the term's unit (days or months)."""
+    if terms.repay_type == RepayType.BULLET:
+        return terms.term_count
+    length = _interval_length_in_term_units(terms)
+    assert length is not None  # guaranteed by check_whole_periods
+    return length
+
+
+def _interest_basis(terms: LoanTerms) -> int:
+    """Divisor turning ``annual rate x length`` into a period rate: 360 or 12."""
+    return DAYS_PER_INTEREST_YEAR if terms.term_unit == TermUnit.DAY else MONTHS_PER_YEAR
+
+
+def _period_interest_exact(principal: Decimal, terms: LoanTerms) -> Decimal:
+    """Unrounded interest on ``principal`` for one period."""
+    return principal * terms.annual_rate * _period_length(terms) / _interest_basis(terms)
+
+
+# --------------------------------------------------------------------------
+# Schedule
+# --------------------------------------------------------------------------
+
+
+def period_dates(terms: LoanTerms, disbursed_on: date) -> list[tuple[date, date]]:
+    """(start, due) date of every period; each due date is computed from D."""
+    count = period_count(terms)  # validates before anything else
+    length = _period_length(terms)
+    due_dates = [_shift(disbursed_on, k * length, terms.term_unit) for k in range(1, count + 1)]
+    start_dates = [disbursed_on, *due_dates[:-1]]
+    return list(zip(start_dates, due_dates))
+
+
+def _shift(d: date, length: int, unit: TermUnit) -> date:
+    return d + timedelta(days=length) if unit == TermUnit.DAY else add_months(d, length)
+
+
+def build_schedule(terms: LoanTerms, disbursed_on: date) -> list[Period]:
+    """The full repayment schedule of a loan disbursed on ``disbursed_on``."""
+    dates = period_dates(terms, disbursed_on)
+    splitter = _SPLITTERS[terms.repay_type]
+    parts = splitter(terms, len(dates))
+    fee = quantize_money(terms.period_fee)
+    return [
+        Period(number, start, due, principal, interest, fee)
+        for number, ((start, due), (principal, interest)) in enumerate(zip(dates, parts), start=1)
+    ]
+
+
+def _split_bullet(terms: LoanTerms, count: int) -> list[tuple[Decimal, Decimal]]:
+    return [(terms.amount, quantize_money(_period_interest_exact(terms.amount, terms)))]
+
+
+def _split_interest_only(terms: LoanTerms, count: int) -> list[tuple[Decimal, Decimal]]:
+    interest = quantize_money(_period_interest_exact(terms.amount, terms))
+    principals = [ZERO_MONEY] * (count - 1) + [terms.amount]
+    return [(principal, interest) for principal in principals]
+
+
+def _split_annuity(terms: LoanTerms, count: int) -> list[tuple[Decimal, Decimal]]:
+    rate = terms.annual_rate * _period_length(terms) / MONTHS_PER_YEAR
+    instalment = annuity_instalment(terms.amount, rate, count)
+    remaining = terms.amount
+    parts: list[tuple[Decimal, Decimal]] = []
+    for number in range(1, count + 1):
+        interest = quantize_money(remaining * rate)
+        is_last = number == count
+        # Never repay more than is owed (tiny loans whose rounded instalment overshoots).
+        principal = remaining if is_last else min(instalment - interest, remaining)
+        parts.append((principal, interest))
+        remaining -= principal
+    return parts
+
+
+def annuity_instalment(amount: Decimal, period_rate: Decimal, count: int) -> Decimal:
+    """Rounded equal instalment: ``amount x r / (1 - (1 + r)^-n)``, or amount / n at r = 0."""
+    if period_rate == 0:
+        return quantize_money(amount / count)
+    with localcontext() as context:
+        context.prec = 50
+        instalment = amount * period_rate / (1 - (1 + period_rate) ** -count)
+    return quantize_money(instalment)
+
+
+def _split_flat(terms: LoanTerms, count: int) -> list[tuple[Decimal, Decimal]]:
+    total_interest = _period_interest_exact(terms.amount, terms) * count
+    principals = _split_evenly(terms.amount, count)
+    interests = _split_evenly(quantize_money(total_interest), count, total_interest / count)
+    return list(zip(principals, interests))
+
+
+def _split_evenly(total: Decimal, count: int, share: Decimal | None = None) -> list[Decimal]:
+    """``count`` rounded shares of ``total``; the last takes the remainder.
+
+    No share exceeds what is left, so no part is ever negative.
+    """
+    rounded_share = quantize_money(total / count if share is None else share)
+    parts: list[Decimal] = []
+    remaining = total
+    for _ in range(count - 1):
+        part = min(rounded_share, remaining)
+        parts.append(part)
+        remaining -= part
+    parts.append(remaining)
+    return parts
+
+
+_SPLITTERS: dict[RepayType, Callable[[LoanTerms, int], list[tuple[Decimal, Decimal]]]] = {
+    RepayType.BULLET: _split_bullet,
+    RepayType.INTEREST_ONLY: _split_interest_only,
+    RepayType.ANNUITY: _split_annuity,
+    RepayType.FLAT: _split_flat,
+}
+
+
+def schedule_totals(periods: Iterable[MoneyParts]) -> ScheduleTotals:
+    """Sums of principal, interest and fee over the periods."""
+    principal = interest = fee = ZERO_MONEY
+    for period in periods:
+        principal += period.principal
+        interest += period.interest
+        fee += period.fee
+    return ScheduleTotals(principal, interest, fee, principal + interest + fee)
+
+
+# --------------------------------------------------------------------------
+# Penalty and payoff
+# --------------------------------------------------------------------------
+
+
+def overdue_days(due_date: date, as_of: date) -> int:
+    """Days after the due date (a period is overdue from the next day)."""
+    return max(0, (as_of - due_date).days)
+
+
+def overdue_penalty(
+    unpaid_principal: Decimal, penalty_rate: Decimal, due_date: date, as_of: date
+) -> Decimal:
+    """``unpaid principal x penalty rate / 360 x overdue days``, rounded to cents."""
+    days = overdue_days(due_date, as_of)
+    return quantize_money(unpaid_principal * penalty_rate * days / DAYS_PER_INTEREST_YEAR)
+
+
+def payoff_breakdown(
+    periods: Sequence[PeriodState], today: date, penalty_rate: Decimal
+) -> PayoffBreakdown:
+    """What the borrower owes to settle every unpaid period today."""
+    lines: list[PayoffLine] = []
+    current_seen = False
+    for state in sorted((p for p in periods if not p.paid), key=lambda p: p.number):
+        if state.due_date <= today:
+            lines.append(_due_line(state, today, penalty_rate))
+        elif not current_seen:
+            lines.append(_current_line(state, today))
+            current_seen = True
+        else:
+            lines.append(_future_line(state))
+    return _breakdown(lines)
+
+
+def _payoff_line(
+    number: int, principal: Decimal, interest: Decimal, fee: Decimal, penalty: Decimal
+) -> PayoffLine:
+    return PayoffLine(number, principal, interest, fee, penalty, principal + interest + fee + penalty)
+
+
+def _due_line(state: PeriodState, today: date, penalty_rate: Decimal) -> PayoffLine:
+    penalty = overdue_penalty(state.principal, penalty_rate, state.due_date, today)
+    return _payoff_line(state.number, state.principal, state.interest, state.fee, penalty)
+
+
+def _current_line(state: PeriodState, today: date) -> PayoffLine:
+    interest = pro_rata_interest(state.interest, state.start_date, state.due_date, today)
+    return _payoff_line(state.number, state.principal, interest, state.fee, ZERO_MONEY)
+
+
+def _future_line(state: PeriodState) -> PayoffLine:
+    return _payoff_line(state.number, state.principal, ZERO_MONEY, ZERO_MONEY, ZERO_MONEY)
+
+
+def pro_rata_interest(interest: Decimal, start_date: date, due_date: date, today: date) -> Decimal:
+    """Interest for the elapsed days of a period: at least one day, at most all of it."""
+    period_days = (due_date - start_date).days
+    if period_days <= 0:
+        return quantize_money(interest)
+    elapsed_days = min(max(1, (today - start_date).days), period_days)
+    return quantize_money(interest * elapsed_days / period_days)
+
+
+def _breakdown(lines: list[PayoffLine]) -> PayoffBreakdown:
+    return PayoffBreakdown(
+        lines=tuple(lines),
+        principal=sum((line.principal for line in lines), ZERO_MONEY),
+        interest=sum((line.interest for line in lines), ZERO_MONEY),
+        fee=sum((line.fee for line in lines), ZERO_MONEY),
+        penalty=sum((line.penalty for line in lines), ZERO_MONEY),
+        total=sum((line.total for line in lines), ZERO_MONEY),
+    )
+
+
+# --------------------------------------------------------------------------
+# Annualised cost rate (XIRR)
+# --------------------------------------------------------------------------
+
+_MAX_LOG_RATE = 700.0  # ln(1 + r) bound; beyond this exp() overflows a float
+_SOLVER_ITERATIONS = 200
+
+
+def annualized_cost_rate(
+    net_disbursed: Decimal, disbursed_on: date, periods: Sequence[ScheduledPayment]
+) -> Decimal:
+    """XIRR (effective annual rate, actual/365) of the borrower's cash flows.
+
+    +net_disbursed on ``disbursed_on``, -period total on each due date.
+    Rounded half-up to 4 decimals.
+    """
+    if net_disbursed <= 0:
+        raise ValueError("net disbursed amount must be positive")
+    if any(p.due_date < disbursed_on for p in periods):
+        raise ValueError("a payment falls before the disbursement date")
+    if sum((p.total for p in periods), ZERO_MONEY) == net_disbursed:
+        return Decimal("0.0000")
+    flows = [(0.0, float(net_disbursed))] + [
+        ((p.due_date - disbursed_on).days / DAYS_PER_XIRR_YEAR, -float(p.total)) for p in periods
+    ]
+    log_rate = _solve_log_rate(flows)
+    rate = Decimal(repr(math.expm1(log_rate)))
+    return rate.quantize(RATE_PLACES, rounding=ROUND_HALF_UP)
+
+
+def _npv_at_log_rate(flows: Sequence[tuple[float, float]], log_rate: float) -> float:
+    """NPV with ``(1 + r)^-t`` written as ``exp(-t x ln(1 + r))``; increasing in log_rate."""
+    return sum(amount * math.exp(min(-years * log_rate, _MAX_LOG_RATE)) for years, amount in flows)
+
+
+def _solve_log_rate(flows: Sequence[tuple[float, float]]) -> float:
+    """Bisection on x = ln(1 + r), where the NPV is monotonic."""
+    low, high = _bracket(flows)
+    for _ in range(_SOLVER_ITERATIONS):
+        middle = (low + high) / 2
+        if middle in (low, high):
+            break
+        if _npv_at_log_rate(flows, middle) < 0:
+            low = middle
+        else:
+            high = middle
+    return (low + high) / 2
+
+
+def _bracket(flows: Sequence[tuple[float, float]]) -> tuple[float, float]:
+    """An interval [low, high] with NPV(low) < 0 <= NPV(high)."""
+    low, high = -1.0, 1.0
+    while _npv_at_log_rate(flows, low) >= 0:
+        low *= 2
+        if low < -_MAX_LOG_RATE:
+            raise ValueError("no annualised cost rate: cash flows never turn negative")
+    while _npv_at_log_rate(flows, high) < 0:
+        high *= 2
+        if high > _MAX_LOG_RATE:
+            raise ValueError("annualised cost rate out of range")
+    return low, high
