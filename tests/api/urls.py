@@ -47,3 +47,19 @@ urlpatterns = [
     api_path("test/private", Private),
     path("test/plain", plain_json),
 ]
+
+
+def add_message(request):
+    from django.contrib import messages
+
+    messages.info(request, "saved-ok")
+    return JsonResponse({})
+
+
+def read_messages(request):
+    from django.contrib import messages
+
+    return JsonResponse({"messages": [str(message) for message in messages.get_messages(request)]})
+
+
+urlpatterns += [path("test/add-message", add_message), path("test/read-messages", read_messages)]
