@@ -74,6 +74,7 @@ class LoanApplication(models.Model):
         verbose_name = "借款申请"
         verbose_name_plural = "借款申请"
         ordering = ["-applied_at"]
+        permissions = [("review_loanapplication", "审核与放款（审核通过、拒绝、放款）")]
         constraints = [
             models.UniqueConstraint(
                 fields=["user"],

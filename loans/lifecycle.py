@@ -1,0 +1,148 @@
+"""Staff decisions on a loan: review, approve, reject, disburse (CONTRACT §8 statuses 0 → 4).
+
+Each service is one transaction: it locks the application row, checks the current status
+(a wrong one raises :class:`InvalidTransition`), writes the change and its
+:class:`~loans.models.StatusChange` row, and tells messaging. Pay-off (4 → 5) is posted by
+:mod:`loans.repayments`.
+"""
+
+from datetime import date, datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from messaging.notifications import LoanEvent, notify_loan_event
+
+from .amortization import LoanTerms, ScheduleRuleError, build_schedule
+from .models import ApplicationStatus, LoanApplication, RepaymentPeriod, StatusChange
+
+Status = ApplicationStatus
+
+
+class LifecycleError(Exception):
+    """A staff action on a loan was refused; the message is for the officer (Chinese)."""
+
+    def __init__(self, application: LoanApplication, reason: str):
+        self.application = application
+        self.reason = reason
+        super().__init__(f"{application.code}：{reason}")
+
+
+class InvalidTransition(LifecycleError):
+    """The loan is not in a status the action may start from."""
+
+    def __init__(self, application: LoanApplication, action: str):
+        label = Status(application.status).label
+        super().__init__(application, f"当前状态为「{label}」，不能{action}")
+
+
+class ScheduleNotBuildable(LifecycleError):
+    """The loan's terms do not give a repayment schedule (bad data: nothing is disbursed)."""
+
+
+def local_today() -> date:
+    """Today in the server's time zone (Asia/Shanghai): loan dates are local dates."""
+    return timezone.localdate()
+
+
+def start_review(application: LoanApplication, by) -> LoanApplication:
+    """0 → 1: an officer picks the application up."""
+    with transaction.atomic():
+        loan = _lock(application)
+        _require(loan, {Status.PENDING}, "开始审核")
+        record_status_change(loan, Status.IN_REVIEW, by)
+    return loan
+
+
+def approve(application: LoanApplication, by) -> LoanApplication:
+    """0/1 → 2."""
+    with transaction.atomic():
+        loan = _lock(application)
+        _require(loan, {Status.PENDING, Status.IN_REVIEW}, "审核通过")
+        loan.reviewed_at = timezone.now()
+        record_status_change(loan, Status.APPROVED, by, extra_fields=["reviewed_at"])
+        notify_loan_event(loan, LoanEvent.APPROVED)
+    return loan
+
+
+def reject(application: LoanApplication, by, note: str = "") -> LoanApplication:
+    """0/1/2 → 3, with the officer's reason."""
+    with transaction.atomic():
+        loan = _lock(application)
+        _require(loan, {Status.PENDING, Status.IN_REVIEW, Status.APPROVED}, "拒绝")
+        loan.reviewed_at = timezone.now()
+        record_status_change(loan, Status.REJECTED, by, note=note, extra_fields=["reviewed_at"])
+        notify_loan_event(loan, LoanEvent.REJECTED)
+    return loan
+
+
+def disburse(application: LoanApplication, by, on: date | None = None) -> LoanApplication:
+    """2 → 4: the money left; the schedule is created, dated from ``on`` (default: today)."""
+    today = local_today()
+    on = on or today
+    with transaction.atomic():
+        loan = _lock(application)
+        _require(loan, {Status.APPROVED}, "放款")
+        _create_schedule(loan, on)
+        loan.disbursed_at = _moment_on(on, today)
+        record_status_change(loan, Status.DISBURSED, by, extra_fields=["disbursed_at"])
+        notify_loan_event(loan, LoanEvent.DISBURSED)
+    return loan
+
+
+def loan_terms(loan: LoanApplication) -> LoanTerms:
+    """The amortisation engine's view of a loan (the terms copied at application time)."""
+    return LoanTerms(
+        amount=loan.apply_amount,
+        annual_rate=loan.interest_rate,
+        term_count=loan.term_count,
+        term_unit=loan.term_unit,
+        repay_type=loan.repay_type,
+        interval_count=loan.repay_term_count,
+        interval_unit=loan.repay_term_unit,
+        period_fee=loan.period_fee,
+    )
+
+
+def _create_schedule(loan: LoanApplication, disbursed_on: date) -> None:
+    try:
+        schedule = build_schedule(loan_terms(loan), disbursed_on)
+    except (ScheduleRuleError, ValueError) as error:
+        raise ScheduleNotBuildable(loan, f"借款条件无法生成还款计划（{error}）") from error
+    RepaymentPeriod.objects.bulk_create(
+        RepaymentPeriod(
+            application=loan,
+            number=period.number,
+            start_date=period.start_date,
+            due_date=period.due_date,
+            principal=period.principal,
+            interest=period.interest,
+            fee=period.fee,
+        )
+        for period in schedule
+    )
+
+
+def _moment_on(on: date, today: date) -> datetime:
+    """Now, or -- for a disbursement booked on another day -- the same clock time on that day."""
+    now = timezone.now()
+    if on == today:
+        return now
+    return timezone.make_aware(datetime.combine(on, timezone.localtime(now).time().replace(microsecond=0)))
+
+
+def _lock(application: LoanApplication) -> LoanApplication:
+    return LoanApplication.objects.select_for_update().get(pk=application.pk)
+
+
+def _require(loan: LoanApplication, allowed: set, action: str) -> None:
+    if loan.status not in allowed:
+        raise InvalidTransition(loan, action)
+
+
+def record_status_change(loan: LoanApplication, to_status: int, by=None, note: str = "", extra_fields=()) -> None:
+    """Set the (locked) loan's status and write its history row."""
+    from_status = loan.status
+    loan.status = to_status
+    loan.save(update_fields=["status", *extra_fields])
+    StatusChange.objects.create(application=loan, from_status=from_status, to_status=to_status, changed_by=by, note=note)
