@@ -1,0 +1,127 @@
+"""Back office of loans: officers review, approve, reject and disburse through admin actions.
+
+Loan data is read-only here (no amounts are ever edited by hand); the only writes are the
+actions, which call :mod:`loans.lifecycle` for each selected loan and report, per loan,
+what was done and what was refused.
+"""
+
+from django.contrib import admin, messages
+
+from . import lifecycle
+from .models import LoanApplication, Repayment, RepaymentPeriod, StatusChange
+from .permissions import REVIEW_PERMISSION
+
+
+class ReadOnlyAdminMixin:
+    """View only, for everybody (superusers included): no add, change or delete."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyInline(ReadOnlyAdminMixin, admin.TabularInline):
+    extra = 0
+    max_num = 0
+    can_delete = False
+    show_change_link = False
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
+
+
+class RepaymentPeriodInline(ReadOnlyInline):
+    model = RepaymentPeriod
+    verbose_name_plural = "还款计划"
+    fields = (
+        "number", "start_date", "due_date", "principal", "interest", "fee", "penalty", "is_overdue",
+        "settlement", "paid_principal", "paid_interest", "paid_fee", "paid_penalty", "paid_at",
+    )
+    ordering = ("number",)
+
+
+class StatusChangeInline(ReadOnlyInline):
+    model = StatusChange
+    verbose_name_plural = "状态变更记录"
+    fields = ("changed_at", "from_status", "to_status", "changed_by", "note")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("changed_by")
+
+
+class RepaymentInline(ReadOnlyInline):
+    model = Repayment
+    verbose_name_plural = "还款记录"
+    fields = ("posted_at", "kind", "amount", "principal", "interest", "fee", "penalty", "provider", "provider_reference")
+
+
+@admin.register(LoanApplication)
+class LoanApplicationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("code", "customer_mobile", "product", "apply_amount", "status", "applied_at", "disbursed_at")
+    list_filter = ("status", "product")
+    search_fields = ("code", "user__mobile")
+    list_select_related = ("user", "product")
+    date_hierarchy = "applied_at"
+    inlines = (RepaymentPeriodInline, StatusChangeInline, RepaymentInline)
+    actions = ("approve_applications", "reject_applications", "disburse_applications")
+    exclude = ("phonebook",)
+    readonly_fields = ("customer_mobile",)
+
+    @admin.display(description="客户手机号", ordering="user__mobile")
+    def customer_mobile(self, obj):
+        return obj.user.mobile or obj.user.username
+
+    def has_review_permission(self, request) -> bool:
+        return request.user.has_perm(REVIEW_PERMISSION)
+
+    @admin.action(description="审核通过所选借款", permissions=["review"])
+    def approve_applications(self, request, queryset):
+        self._run(request, queryset, "审核通过", lambda loan: lifecycle.approve(loan, request.user))
+
+    @admin.action(description="拒绝所选借款", permissions=["review"])
+    def reject_applications(self, request, queryset):
+        note = f"{request.user.get_username()} 在管理后台拒绝"
+        self._run(request, queryset, "拒绝", lambda loan: lifecycle.reject(loan, request.user, note))
+
+    @admin.action(description="放款（今日）所选借款", permissions=["review"])
+    def disburse_applications(self, request, queryset):
+        self._run(request, queryset, "放款", lambda loan: lifecycle.disburse(loan, request.user))
+
+    def _run(self, request, queryset, verb: str, service) -> None:
+        done, refused = [], []
+        for loan in queryset.order_by("pk"):
+            try:
+                service(loan)
+            except lifecycle.LifecycleError as error:
+                refused.append(str(error))
+            else:
+                done.append(loan.code)
+        if done:
+            self.message_user(request, f"已{verb} {len(done)} 笔：{'、'.join(done)}", messages.SUCCESS)
+        for reason in refused:
+            self.message_user(request, f"未能{verb}：{reason}", messages.WARNING)
+
+
+@admin.register(RepaymentPeriod)
+class RepaymentPeriodAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = (
+        "application", "number", "due_date", "principal", "interest", "fee", "penalty", "is_overdue", "settlement", "paid_at",
+    )
+    list_filter = ("is_overdue", "settlement", "due_date")
+    search_fields = ("application__code", "application__user__mobile")
+    list_select_related = ("application",)
+    ordering = ("due_date", "application", "number")
+
+
+@admin.register(Repayment)
+class RepaymentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("posted_at", "application", "kind", "amount", "principal", "interest", "fee", "penalty", "provider", "provider_reference")
+    list_filter = ("kind", "provider")
+    search_fields = ("application__code", "application__user__mobile", "provider_reference")
+    list_select_related = ("application",)
+    date_hierarchy = "posted_at"

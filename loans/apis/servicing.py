@@ -1,39 +1,155 @@
 """Seed §26 (getRepayInfoList), §27 (getUserCenterInfo), §28 (getLoanApplyInfoList),
 §29 (getLoanApplyRepayList) and §36 (gotoRepayment)."""
 
+from rest_framework import serializers
+
+from cashloan.api.errors import MalformedRequest
+from cashloan.api.pagination import PageRequestSerializer, paginate
 from cashloan.api.views import ApiView
+from cashloan.money import money_str, rate_str
+
+from .. import codes, selectors
+from ..lifecycle import local_today
+from ..models import LoanApplication, Repayment, RepaymentPeriod
+from ..repayments import repay
 
 
 class GetRepayInfoList(ApiView):
+    """§26: one row per schedule period of the caller's disbursed or paid-off loans."""
+
+    class Input(PageRequestSerializer):
+        condition = serializers.CharField(required=False, allow_blank=True, allow_null=True, max_length=4)
+
+    input_serializer = Input
     login_required = True
+    success_code = codes.REPAY_INFO_OK
+    success_message = "获取还款信息成功"
 
     def handle(self, request, data):
-        raise NotImplementedError
+        condition = (data.get("condition") or "").strip()
+        if condition and condition not in selectors.RepayCondition.VALUES:
+            raise MalformedRequest("查询条件错误：condition 只能为 0、1、2、3、4")
+        today = local_today()
+        periods = selectors.repay_periods(request.user, condition, today)
+        return paginate(periods, data, lambda period: repay_info_row(period, today))
+
+
+def repay_info_row(period: RepaymentPeriod, today) -> dict:
+    loan = period.application
+    figures = selectors.period_figures(period, today)
+    return {
+        "id": str(period.pk),
+        "productName": loan.product.name,
+        "code": loan.code,
+        "periodNum": str(period.number),
+        "dueRepayDate": selectors.due_datetime_str(period.due_date),
+        "repayStatus": "1" if period.is_paid else "0",
+        "applyAmount": money_str(loan.apply_amount),
+        "duePrincipal": money_str(figures.principal),
+        "dueInterest": money_str(figures.interest),
+        "duePenalty": money_str(figures.penalty),
+        "dueFeeAmount": money_str(figures.fee),
+        "dueTotalAmount": money_str(figures.total),
+        "needPayTotalAmount": money_str(0 if period.is_paid else figures.total),
+        "contractUrl": selectors.contract_path(loan.pk),
+    }
 
 
 class GetUserCenterInfo(ApiView):
+    """§27: the borrower's credit and totals."""
+
     login_required = True
+    success_message = "获取个人中心统计数据成功"
 
     def handle(self, request, data):
-        raise NotImplementedError
+        center = selectors.user_center(request.user, local_today())
+        return {
+            "realName": center.real_name,
+            "mobile": center.mobile,
+            "availableCredit": money_str(center.available_credit),
+            "totalCredit": money_str(center.total_credit),
+            "totalApplyAmount": money_str(center.total_apply_amount),
+            "totalNeedPayAmount": money_str(center.total_need_pay_amount),
+        }
 
 
 class GetLoanApplyInfoList(ApiView):
+    """§28: the caller's loan applications, newest first."""
+
+    input_serializer = PageRequestSerializer
     login_required = True
+    success_message = "获取我的借款信息成功"
 
     def handle(self, request, data):
-        raise NotImplementedError
+        return paginate(selectors.loan_applications(request.user), data, loan_apply_row)
+
+
+def loan_apply_row(loan: LoanApplication) -> dict:
+    return {
+        "id": str(loan.pk),
+        "loanProductId": str(loan.product_id),
+        "name": loan.product.name,
+        "code": loan.code,
+        "applyStatus": str(loan.status),
+        "applyAmount": money_str(loan.apply_amount),
+        "replyAmount": money_str(loan.reply_amount),
+        "repayType": str(loan.repay_type),
+        "releaseDate": selectors.local_datetime_str(loan.disbursed_at),
+        "applyTime": selectors.local_datetime_str(loan.applied_at),
+        "termCount": str(loan.term_count),
+        "termUnit": str(loan.term_unit),
+        "interestRate": rate_str(loan.interest_rate),
+        "penaltyRate": rate_str(loan.penalty_rate),
+        "authTermCount": str(loan.term_count),
+        "authTermUnit": str(loan.term_unit),
+        "useType": loan.purpose,
+        "otherChannels": loan.other_channels,
+        "contractInfoList": [{"contractName": selectors.CONTRACT_NAME, "contractPath": selectors.contract_path(loan.pk)}],
+    }
 
 
 class GetLoanApplyRepayList(ApiView):
+    """§29: the schedule of one of the caller's loans (anyone else's: an empty page)."""
+
+    class Input(PageRequestSerializer):
+        loanProductApplyId = serializers.CharField(max_length=64)
+
+    input_serializer = Input
     login_required = True
+    success_message = "获取我的借款-每期还款成功"
 
     def handle(self, request, data):
-        raise NotImplementedError
+        periods = selectors.loan_schedule(request.user, data["loanProductApplyId"])
+        return paginate(periods, data, loan_repay_row)
+
+
+def loan_repay_row(period: RepaymentPeriod) -> dict:
+    return {
+        "repayId": str(period.pk),
+        "periodNum": str(period.number),
+        "dueRepayDate": selectors.due_epoch_ms_str(period.due_date),
+        "duePrincipal": money_str(period.principal),
+        "dueInterest": money_str(period.interest),
+        "fee": money_str(period.fee),
+        "dueAmount": money_str(period.principal + period.interest + period.fee),
+        "loanProductApplyId": str(period.application_id),
+    }
 
 
 class GotoRepayment(ApiView):
+    """§36: ``current`` pays the earliest unpaid period, ``all`` pays the loan off (CONTRACT §8)."""
+
+    class Input(serializers.Serializer):
+        id = serializers.CharField(max_length=64)
+        repayType = serializers.CharField(max_length=16)
+
+    input_serializer = Input
     login_required = True
+    success_code = codes.REPAYMENT_OK
+    success_message = "还款成功"
 
     def handle(self, request, data):
-        raise NotImplementedError
+        if data["repayType"] not in Repayment.Kind.values:
+            raise MalformedRequest("还款类型错误：repayType 只能为 current 或 all")
+        repayment = repay(request.user, data["id"], data["repayType"])
+        return {"repaymentId": str(repayment.pk), "amount": money_str(repayment.amount)}

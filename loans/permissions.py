@@ -1,0 +1,13 @@
+"""What a loan officer may do in the back office (the lead creates the group from this list)."""
+
+REVIEW_PERMISSION = "loans.review_loanapplication"
+
+LOAN_OFFICER_PERMISSIONS = [
+    "loans.view_loanapplication",
+    "loans.view_repaymentperiod",
+    "loans.view_repayment",
+    "loans.view_statuschange",
+    REVIEW_PERMISSION,
+    "products.view_product",
+    "accounts.view_user",
+]

@@ -1,0 +1,189 @@
+"""Reads of a borrower's loans (seed §26–29). A user only ever sees their own loans.
+
+Each list is a fixed number of queries whatever the page size (one count, one slice with its
+joins). Penalties of unpaid overdue periods are computed as of today, on the fly, so the app
+shows the right figure even before the nightly job has run.
+"""
+
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from decimal import Decimal
+
+from django.db.models import Q, QuerySet, Sum
+from django.utils import timezone
+
+from .amortization import overdue_penalty
+from .models import ApplicationStatus, LoanApplication, RepaymentPeriod
+
+Settlement = RepaymentPeriod.Settlement
+ZERO = Decimal("0.00")
+SERVICED_STATUSES = (ApplicationStatus.DISBURSED, ApplicationStatus.PAID_OFF)
+CONTRACT_NAME = "借款合同"
+
+
+class RepayCondition:
+    """§26 ``condition`` (CONTRACT §8)."""
+
+    ALL = "0"
+    PAID = "1"
+    UNPAID = "2"
+    OVERDUE = "3"
+    PAID_EARLY = "4"
+    VALUES = (ALL, PAID, UNPAID, OVERDUE, PAID_EARLY)
+
+
+def contract_path(application_id) -> str:
+    return f"/open/loanContract/{application_id}"
+
+
+# --------------------------------------------------------------------------
+# §26 repayment periods
+# --------------------------------------------------------------------------
+
+
+def repay_periods(user, condition: str, today: date) -> QuerySet[RepaymentPeriod]:
+    """The caller's schedule periods of disbursed or paid-off loans, by due date then loan.
+
+    ``condition`` is one of :class:`RepayCondition` (``""`` means all): 1 every paid period
+    (on schedule or early), 2 unpaid, 3 unpaid and past its due date, 4 settled early by a
+    pay-off.
+    """
+    periods = RepaymentPeriod.objects.filter(application__user=user, application__status__in=SERVICED_STATUSES)
+    periods = periods.filter(_condition_filter(condition or RepayCondition.ALL, today))
+    return periods.select_related("application__product").order_by("due_date", "application__applied_at", "application_id", "number")
+
+
+def _condition_filter(condition: str, today: date) -> Q:
+    unpaid = Q(settlement=Settlement.UNPAID)
+    return {
+        RepayCondition.ALL: Q(),
+        RepayCondition.PAID: ~unpaid,
+        RepayCondition.UNPAID: unpaid,
+        RepayCondition.OVERDUE: unpaid & Q(due_date__lt=today),
+        RepayCondition.PAID_EARLY: Q(settlement=Settlement.EARLY),
+    }[condition]
+
+
+@dataclass(frozen=True)
+class PeriodFigures:
+    """What a period asks for (unpaid: as of today) or asked for (paid: what was collected)."""
+
+    principal: Decimal
+    interest: Decimal
+    fee: Decimal
+    penalty: Decimal
+
+    @property
+    def total(self) -> Decimal:
+        return self.principal + self.interest + self.fee + self.penalty
+
+
+def period_figures(period: RepaymentPeriod, today: date) -> PeriodFigures:
+    if period.is_paid:
+        return PeriodFigures(period.paid_principal, period.paid_interest, period.paid_fee, period.paid_penalty)
+    penalty = overdue_penalty(period.principal, period.application.penalty_rate, period.due_date, today)
+    return PeriodFigures(period.principal, period.interest, period.fee, penalty)
+
+
+# --------------------------------------------------------------------------
+# §27 user centre
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class UserCenter:
+    real_name: str
+    mobile: str
+    available_credit: Decimal | None
+    total_credit: Decimal | None
+    total_apply_amount: Decimal
+    total_need_pay_amount: Decimal
+
+
+def user_center(user, today: date) -> UserCenter:
+    return UserCenter(
+        real_name=user.real_name,
+        mobile=user.mobile or user.username,
+        available_credit=_available_credit(user),
+        total_credit=user.total_credit,
+        total_apply_amount=total_apply_amount(user),
+        total_need_pay_amount=total_need_pay_amount(user, today),
+    )
+
+
+def total_apply_amount(user) -> Decimal:
+    """Sum of the amounts of loans actually lent (disbursed or paid off)."""
+    total = LoanApplication.objects.filter(user=user, status__in=SERVICED_STATUSES).aggregate(s=Sum("apply_amount"))["s"]
+    return total or ZERO
+
+
+def total_need_pay_amount(user, today: date) -> Decimal:
+    """Everything left on the caller's disbursed loans: principal, interest, fee, penalty today."""
+    unpaid = RepaymentPeriod.objects.filter(
+        application__user=user, application__status=ApplicationStatus.DISBURSED, settlement=Settlement.UNPAID
+    ).select_related("application")
+    return sum((period_figures(period, today).total for period in unpaid), ZERO)
+
+
+def _available_credit(user) -> Decimal | None:
+    if user.total_credit is None:
+        return None
+    try:
+        from .credit import available_credit
+    except ImportError:  # the quote/apply engineer's module; same formula until it lands
+        return _available_credit_fallback(user)
+    return available_credit(user)
+
+
+def _available_credit_fallback(user) -> Decimal:
+    owed = RepaymentPeriod.objects.filter(
+        application__user=user,
+        application__status=ApplicationStatus.DISBURSED,
+        settlement=Settlement.UNPAID,
+    ).aggregate(s=Sum("principal"))["s"] or ZERO
+    pending = LoanApplication.objects.filter(
+        user=user, status__in=(ApplicationStatus.PENDING, ApplicationStatus.IN_REVIEW, ApplicationStatus.APPROVED)
+    ).aggregate(s=Sum("apply_amount"))["s"] or ZERO
+    return max(user.total_credit - owed - pending, ZERO)
+
+
+# --------------------------------------------------------------------------
+# §28 loans, §29 one loan's schedule
+# --------------------------------------------------------------------------
+
+
+def loan_applications(user) -> QuerySet[LoanApplication]:
+    """The caller's applications, newest first."""
+    return LoanApplication.objects.filter(user=user).select_related("product").order_by("-applied_at", "-id")
+
+
+def loan_schedule(user, application_id: str) -> QuerySet[RepaymentPeriod]:
+    """The periods of the caller's loan ``application_id``; empty for anyone else's or an unknown id."""
+    try:
+        key = uuid.UUID(str(application_id))
+    except ValueError:
+        return RepaymentPeriod.objects.none()
+    return RepaymentPeriod.objects.filter(application_id=key, application__user=user).order_by("number")
+
+
+# --------------------------------------------------------------------------
+# Dates as the app shows them
+# --------------------------------------------------------------------------
+
+
+def end_of_day(day: date) -> datetime:
+    """23:59:59 local on ``day``: when a period falls due (CONTRACT §8)."""
+    return timezone.make_aware(datetime.combine(day, time(23, 59, 59)))
+
+
+def local_datetime_str(moment: datetime | None) -> str:
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M:%S") if moment else ""
+
+
+def due_datetime_str(day: date) -> str:
+    return f"{day.isoformat()} 23:59:59"
+
+
+def due_epoch_ms_str(day: date) -> str:
+    return str(int(end_of_day(day).timestamp()) * 1000)
