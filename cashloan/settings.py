@@ -42,6 +42,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "cashloan",
     "accounts",
     "products",
@@ -52,6 +54,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "cashloan.api.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.gzip.GZipMiddleware",
     "cashloan.api.middleware.BearerSessionMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -132,6 +135,16 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = env("STATIC_ROOT", default=str(BASE_DIR / "staticfiles"))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # WhiteNoise serves the admin's and the API docs' assets from the app itself (no CDN);
+    # in production from STATIC_ROOT, filled by ``collectstatic`` with hashed names.
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
 
 # --- API protocol (cashloan/api) -------------------------------------------------------
 SIGN_WINDOW_SECONDS = env.int("SIGN_WINDOW_SECONDS", default=300)
@@ -145,6 +158,19 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": [],
     "UNAUTHENTICATED_USER": None,
     "EXCEPTION_HANDLER": "cashloan.api.errors.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "cashloan.api.schema.EnvelopeAutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "现金贷 App API",
+    "DESCRIPTION": "Signed JSON endpoints of the cash-loan app (seed V1.0.22 + CONTRACT). "
+    "Every request carries timestamp, nonce and sign; every reply is the signed envelope.",
+    "VERSION": "1.0.22",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "PREPROCESSING_HOOKS": ["cashloan.api.schema.strip_optional_slash"],
 }
 
 # --- Celery ----------------------------------------------------------------------------

@@ -46,6 +46,10 @@ class ApiView(APIView):
     permission_classes: list = []
 
     input_serializer = None
+    result_serializer = None  # the shape of resultSet (of one item when paged), for the OpenAPI description
+    result_schema: dict | None = None  # or a raw schema, for simple results
+    paged = False
+    response_codes: dict[str, str] = {}  # this endpoint's own codes → meaning (documentation)
     login_required = False
     success_code = codes.OK
     success_message = "成功"
