@@ -1,5 +1,81 @@
-"""Demo data for a first run (``manage.py loaddemo``); idempotent."""
+"""Demo data for a first run (``manage.py loaddemo``); idempotent.
+
+One app version per app type, a fully verified demo customer and a staff superuser.
+Rows that already exist are left as they are.
+"""
+
+from decimal import Decimal
+
+from django.utils import timezone
+
+from .crypto import keyed_digest
+from .models import AppType, AppVersion, BankCard, Contact, Identity, PersonalInfo, User
+
+DEMO_MOBILE = "13800000000"
+DEMO_PASSWORD = "demo1234"
+STAFF_USERNAME = "admin"
+STAFF_PASSWORD = "admin123"
+DEMO_ID_NUMBER = "110106197606292150"  # the seed's §19 sample; valid GB 11643 checksum
+DEMO_CARD_NUMBER = "6217000730005201534"  # Luhn-valid
+
+_VERSIONS = {
+    AppType.ANDROID: "https://example.com/download/cashloan-1.0.0.apk",
+    AppType.IOS: "https://apps.apple.com/cn/app/id0000000000",
+    AppType.OTHER: "https://example.com/download/",
+}
 
 
 def load(stdout) -> None:
-    """Create this app's demo rows if they are missing."""
+    _load_app_versions()
+    _load_demo_customer()
+    _load_staff()
+    stdout.write(f"demo customer (app login): {DEMO_MOBILE} / {DEMO_PASSWORD}\n")
+    stdout.write(f"staff (/admin/): {STAFF_USERNAME} / {STAFF_PASSWORD}\n")
+
+
+def _load_app_versions() -> None:
+    for app_type, url in _VERSIONS.items():
+        AppVersion.objects.get_or_create(
+            app_type=app_type,
+            version_code=100,
+            defaults={"version_name": "1.0.0", "download_url": url, "description": "首个版本"},
+        )
+
+
+def _load_demo_customer() -> None:
+    user, created = User.objects.get_or_create(
+        mobile=DEMO_MOBILE,
+        defaults={
+            "username": DEMO_MOBILE, "real_name": "张某某", "real_name_verified": True, "bank_card_verified": True,
+            "mobile_verified": True, "info_completed": True,
+        },
+    )
+    if created:
+        user.set_password(DEMO_PASSWORD)
+        user.save(update_fields=["password"])
+    now = timezone.now()
+    if not Identity.objects.filter(user=user).exists():
+        Identity.objects.create(
+            user=user, real_name="张某某", id_number=DEMO_ID_NUMBER,
+            id_number_digest=keyed_digest("id_number", DEMO_ID_NUMBER), verified_at=now,
+        )
+    BankCard.objects.get_or_create(
+        user=user, defaults={"card_number": DEMO_CARD_NUMBER, "reserved_mobile": "18911647521", "verified_at": now}
+    )
+    PersonalInfo.objects.get_or_create(
+        user=user,
+        defaults={
+            "education": 5, "marital_status": 1, "registry_province": "110000", "registry_city": "110000",
+            "registry_detail": "演示", "house_province": "110000", "house_city": "110000", "house_county": "110108",
+            "house_detail": "演示路1号", "residence_length": 4, "industry_type": 3, "work_province": "110000",
+            "work_city": "110000", "work_county": "110108", "work_detail": "演示大厦", "working_hours": 4,
+            "company_name": "演示科技有限公司", "position": "工程师", "month_income": Decimal("10000.00"), "payroll_day": 10,
+        },
+    )
+    if not Contact.objects.filter(user=user).exists():
+        Contact.objects.create(user=user, rel_type=1, real_name="木木", phone_num="13940460755")
+
+
+def _load_staff() -> None:
+    if not User.objects.filter(username=STAFF_USERNAME).exists():
+        User.objects.create_superuser(username=STAFF_USERNAME, password=STAFF_PASSWORD, email="")
