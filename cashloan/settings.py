@@ -41,10 +41,10 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "cashloan",  # before drf_spectacular: its template overrides theirs
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
-    "cashloan",
     "accounts",
     "products",
     "loans",
