@@ -1,0 +1,136 @@
+"""The product catalogue in the back office (zh-hans).
+
+``ProductForm.clean`` validates the product as a whole with ``products.rules.product_errors``:
+ordered ranges, parseable lists, the fields each limit type needs, defaults inside their
+limits, known units and repayment types, and every offered combination quotable.
+"""
+
+import copy
+
+from django import forms
+from django.contrib import admin, messages
+
+from cashloan.money import money_str, rate_str
+
+from . import rules
+from .models import LimitType, Product
+
+
+class ProductForm(forms.ModelForm):
+    class Meta:
+        model = Product
+        fields = "__all__"
+        help_texts = {
+            "single_amounts": "例如：500, 1000, 2000",
+            "interest_rates": "年化利率，小数表示，例如：0.36 表示 36%",
+            "single_days": "例如：7, 14",
+            "single_months": "例如：3, 6, 12",
+            "term_units": "1 日，2 月；例如：1,2",
+            "repay_types": "1 一次性还本付息，2 按期还息到期还本，3 等额本息，4 等本等息；例如：1,3",
+            "repay_term_units": "1 日，2 月，3 季，4 年；例如：2,3",
+            "repay_term_counts": "例如：1；留空表示不限",
+            "service_fee_rate": "放款时从借款金额中扣除，例如：0.01 表示 1%",
+            "penalty_rate": "逾期未还本金的罚息年利率，例如：0.54",
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        if self._errors:  # field-level errors first; the whole-product rules need clean values
+            return cleaned
+        candidate = copy.copy(self.instance)
+        for name, value in cleaned.items():
+            setattr(candidate, name, value)
+        for field, problems in rules.product_errors(candidate).items():
+            target = field if field in self.fields else None
+            for problem in problems:
+                self.add_error(target, problem)
+        return cleaned
+
+
+@admin.register(Product)
+class ProductAdmin(admin.ModelAdmin):
+    form = ProductForm
+    list_display = ["name", "code", "on_sale", "display_order", "amount_limits", "term_limits", "rate_limits", "repay_type_names", "updated_at"]
+    list_filter = ["on_sale"]
+    search_fields = ["name", "code"]
+    ordering = ["display_order", "created_at"]
+    actions = ["put_on_sale", "take_off_sale"]
+    readonly_fields = ["created_at", "updated_at"]
+    fieldsets = [
+        ("基本信息", {"fields": ["name", "code", "detail_description", "third_service_code", "on_sale", "display_order"]}),
+        ("借款金额", {"fields": ["amount_limit_type", "single_min_amount", "single_max_amount", "single_amounts", "single_default_amount"]}),
+        ("年化利率", {"fields": ["interest_rate_limit_type", "min_interest_rate", "max_interest_rate", "interest_rates", "default_interest_rate"]}),
+        (
+            "借款期限",
+            {
+                "fields": [
+                    "term_units",
+                    "days_limit_type", "single_min_days", "single_max_days", "single_days", "single_default_days",
+                    "months_limit_type", "single_min_months", "single_max_months", "single_months", "single_default_months",
+                ]
+            },
+        ),
+        ("还款方式", {"fields": ["repay_types", "repay_term_units", "repay_term_counts", "default_repay_term_count", "default_repay_term_unit"]}),
+        ("费用与罚息", {"fields": ["service_fee_rate", "period_fee", "penalty_rate"]}),
+        ("时间", {"fields": ["created_at", "updated_at"]}),
+    ]
+
+    @admin.display(description="借款金额")
+    def amount_limits(self, product: Product) -> str:
+        if product.amount_limit_type == LimitType.RANGE:
+            return f"{money_str(product.single_min_amount)} – {money_str(product.single_max_amount)}"
+        return product.single_amounts
+
+    @admin.display(description="借款期限")
+    def term_limits(self, product: Product) -> str:
+        parts = []
+        units = set(rules.split_list(product.term_units)) if _parses(product.term_units) else set()
+        if units & {"1", "01"}:
+            days = product.single_days if product.days_limit_type == LimitType.FIXED else f"{product.single_min_days}–{product.single_max_days}"
+            parts.append(f"{days} 天")
+        if units & {"2", "02"}:
+            months = product.single_months if product.months_limit_type == LimitType.FIXED else f"{product.single_min_months}–{product.single_max_months}"
+            parts.append(f"{months} 个月")
+        return "；".join(parts)
+
+    @admin.display(description="年化利率")
+    def rate_limits(self, product: Product) -> str:
+        if product.interest_rate_limit_type == LimitType.RANGE:
+            return f"{rate_str(product.min_interest_rate)} – {rate_str(product.max_interest_rate)}"
+        return product.interest_rates
+
+    @admin.display(description="还款方式")
+    def repay_type_names(self, product: Product) -> str:
+        if not _parses(product.repay_types):
+            return product.repay_types
+        return "、".join(rules.REPAY_TYPE_DATA.get(str(int(code)), code) for code in rules.split_list(product.repay_types))
+
+    @admin.action(description="上架所选产品")
+    def put_on_sale(self, request, queryset):
+        self._set_on_sale(request, queryset, True)
+
+    @admin.action(description="下架所选产品")
+    def take_off_sale(self, request, queryset):
+        self._set_on_sale(request, queryset, False)
+
+    def _set_on_sale(self, request, queryset, on_sale: bool) -> None:
+        changed, refused = 0, []
+        for product in queryset:
+            if on_sale and rules.product_errors(product):
+                refused.append(product.name)
+                continue
+            if product.on_sale != on_sale:
+                product.on_sale = on_sale
+                product.save(update_fields=["on_sale", "updated_at"])  # the signal refreshes the cache
+                changed += 1
+        self.message_user(request, f"已{'上架' if on_sale else '下架'} {changed} 个产品", messages.SUCCESS)
+        if refused:
+            self.message_user(request, f"以下产品配置有误，请先修改后再上架：{'、'.join(refused)}", messages.ERROR)
+
+
+def _parses(text: str) -> bool:
+    try:
+        rules.parse_counts(text)
+    except rules.RuleError:
+        return False
+    return True

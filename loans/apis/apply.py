@@ -1,17 +1,105 @@
-"""Seed §22 (getLoanApplyConfirmInfo) and §23 (loanProductApply)."""
+"""Seed §22 (getLoanApplyConfirmInfo) and §23 (loanProductApply).
+
+The serializers check presence and JSON type only (``10001000``); the §22.4 format and limit
+codes come from ``loans.quotes`` so that the quote and the application answer alike.
+"""
+
+import re
+
+from rest_framework import serializers
 
 from cashloan.api.views import ApiView
+from loans.applications import APPLIED, ApplicantDetails, apply_for_loan
+from loans.quotes import parse_code, quote_loan, quote_result
+from products.rules import OTHER_CHANNELS_DATA, PURPOSE_DATA
+
+OTHER_CHANNEL_CODES = frozenset(int(code) for code in OTHER_CHANNELS_DATA)
+
+
+class ScalarField(serializers.Field):
+    """A string or an integer, passed through as sent (the quote checks its format)."""
+
+    default_error_messages = {"invalid": "须为字符串或整数"}
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or not isinstance(data, (str, int)):
+            self.fail("invalid")
+        return data
+
+    def to_representation(self, value):
+        return value
+
+
+class QuoteRequestSerializer(serializers.Serializer):
+    productId = serializers.CharField(max_length=64)
+    amount = ScalarField()
+    interestRate = ScalarField()
+    termCount = ScalarField()
+    termUnit = ScalarField()
+    repayTermCount = ScalarField()
+    repayTermUnit = ScalarField()
+    repayType = ScalarField()
+
+
+class PhonebookEntrySerializer(serializers.Serializer):
+    contactName = serializers.CharField(max_length=50, allow_blank=True)
+    contactPhone = serializers.CharField(max_length=30)
+
+
+class ApplyRequestSerializer(QuoteRequestSerializer):
+    longitude = serializers.CharField(max_length=32)
+    latitude = serializers.CharField(max_length=32)
+    orderId = serializers.CharField(max_length=64)
+    purpose = ScalarField()
+    otherChannels = ScalarField()
+    phonebookList = serializers.ListField(child=PhonebookEntrySerializer(), allow_empty=True, max_length=10_000)
+    remark = serializers.CharField(max_length=500, required=False, allow_blank=True, allow_null=True, default="")
+    contactName = serializers.CharField(max_length=50, required=False, allow_blank=True, allow_null=True, default="")
+    contactPhone = serializers.CharField(max_length=20, required=False, allow_blank=True, allow_null=True, default="")
+
+    def validate_purpose(self, value) -> str:
+        """15–22 (seed §23.2); ``15`` and ``"15"`` alike."""
+        text = str(value)
+        if not re.fullmatch(r"\d{2}", text) or text not in PURPOSE_DATA:
+            raise serializers.ValidationError("借款用途须为 15–22")
+        return text
+
+    def validate_otherChannels(self, value) -> str:
+        """01–03; ``"1"``, ``"01"`` and ``1`` alike, stored as ``"01"``."""
+        number = parse_code(value, OTHER_CHANNEL_CODES)
+        if number is None:
+            raise serializers.ValidationError("其他渠道借款信息须为 01–03")
+        return f"{number:02d}"
 
 
 class GetLoanApplyConfirmInfo(ApiView):
     login_required = True
+    input_serializer = QuoteRequestSerializer
+    success_message = "获取产品申请确认信息成功"
 
     def handle(self, request, data):
-        raise NotImplementedError
+        return quote_result(quote_loan(data["productId"], data))
 
 
 class LoanProductApply(ApiView):
+    """§23. ``resultSet`` is the new application's id (the seed's sample echoes the code)."""
+
     login_required = True
+    input_serializer = ApplyRequestSerializer
+    success_code = APPLIED
+    success_message = "提交贷款申请成功"
 
     def handle(self, request, data):
-        raise NotImplementedError
+        details = ApplicantDetails(
+            longitude=data["longitude"],
+            latitude=data["latitude"],
+            operator_order_id=data["orderId"],
+            purpose=data["purpose"],
+            other_channels=data["otherChannels"],
+            phonebook=[dict(entry) for entry in data["phonebookList"]],
+            remark=data.get("remark") or "",
+            contact_name=data.get("contactName") or "",
+            contact_phone=data.get("contactPhone") or "",
+        )
+        application = apply_for_loan(user=request.user, product_id=data["productId"], terms=data, details=details)
+        return str(application.id)

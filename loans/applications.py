@@ -1,0 +1,146 @@
+"""Applying for a loan (seed §23, CONTRACT §4, §8).
+
+:func:`apply_for_loan` runs the quote's checks and figures (``loans.quotes.quote_loan``), then,
+with the customer's row locked, the eligibility checks in this order:
+
+1. ``20005002`` the four verification steps are not all done;
+2. ``20005003`` the account is blacklisted or risk-flagged;
+3. ``20005004`` an unfinished loan (status 0, 1, 2 or 4) exists;
+4. ``20005005`` the amount is above the available credit (when a total credit is set).
+
+The lock serialises one customer's concurrent applications, so the unfinished-loan check
+sees the loan a parallel request has just written; the partial unique constraint
+``one_unfinished_loan_per_user`` is the last line of defence.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts.models import User
+from cashloan.api.errors import ApiError
+from messaging.notifications import LoanEvent, notify_loan_event
+
+from .credit import available_credit
+from .models import UNFINISHED_STATUSES, ApplicationStatus, LoanApplication, StatusChange
+from .quotes import Quote, quote_loan
+
+APPLIED = "20005000"
+APPLY_FAILED = "20005001"
+NOT_VERIFIED = "20005002"
+BLOCKED = "20005003"
+UNFINISHED_LOAN = "20005004"
+ABOVE_CREDIT = "20005005"
+
+SUBMITTED_NOTE = "客户提交申请"
+CODE_ATTEMPTS = 5
+
+
+class ApplicationRefused(ApiError):
+    pass
+
+
+@dataclass(frozen=True)
+class ApplicantDetails:
+    """The §23 fields beyond the loan's terms, already validated by the API."""
+
+    longitude: str
+    latitude: str
+    operator_order_id: str
+    purpose: str  # "15" … "22"
+    other_channels: str  # "01" … "03"
+    phonebook: list[dict] = field(default_factory=list)  # [{"contactName", "contactPhone"}]
+    remark: str = ""
+    contact_name: str = ""
+    contact_phone: str = ""
+
+
+def check_eligibility(user: User, amount) -> None:
+    """The four refusals, in the module's order; ``user`` must be the locked, fresh row."""
+    if not user.verifications_complete:
+        raise ApplicationRefused("请先完成身份、银行卡、手机和个人信息认证", code=NOT_VERIFIED)
+    if user.is_blacklisted or user.is_risk:
+        raise ApplicationRefused("您的账户暂不符合借款条件", code=BLOCKED)
+    if has_unfinished_loan(user):
+        raise ApplicationRefused("您有未结清的借款，结清后才能再次申请", code=UNFINISHED_LOAN)
+    credit = available_credit(user)
+    if credit is not None and amount > credit:
+        raise ApplicationRefused(f"借款金额超出可用额度（{credit:.2f} 元）", code=ABOVE_CREDIT)
+
+
+def has_unfinished_loan(user: User) -> bool:
+    return LoanApplication.objects.filter(user=user, status__in=UNFINISHED_STATUSES).exists()
+
+
+def new_application_code(today: date) -> str:
+    """``CL`` + yyyymmdd + 6 random digits (unique by constraint; a clash is retried)."""
+    return f"CL{today:%Y%m%d}{secrets.randbelow(10**6):06d}"
+
+
+def apply_for_loan(*, user: User, product_id, terms: Mapping, details: ApplicantDetails, today: date | None = None) -> LoanApplication:
+    """Check and record a loan application (status 0) with its first status change.
+
+    ``terms`` carries the quote's fields (``amount``, ``interestRate``, ``termCount``…).
+    """
+    today = today or timezone.localdate()
+    quote = quote_loan(product_id, terms, today=today)
+    with transaction.atomic():
+        locked_user = User.objects.select_for_update().get(pk=user.pk)
+        check_eligibility(locked_user, quote.request.amount)
+        application = _insert_application(locked_user, quote, details, today)
+        StatusChange.objects.create(
+            application=application, from_status=None, to_status=application.status, changed_by=None, note=SUBMITTED_NOTE
+        )
+        notify_loan_event(application, LoanEvent.SUBMITTED)
+    return application
+
+
+def _insert_application(user: User, quote: Quote, details: ApplicantDetails, today: date) -> LoanApplication:
+    for _ in range(CODE_ATTEMPTS):
+        application = _application(user, quote, details, code=new_application_code(today))
+        try:
+            with transaction.atomic():
+                application.save(force_insert=True)
+            return application
+        except IntegrityError:
+            if has_unfinished_loan(user):
+                raise ApplicationRefused("您有未结清的借款，结清后才能再次申请", code=UNFINISHED_LOAN) from None
+            # Otherwise the random code clashed with another loan's: draw again.
+    raise ApplicationRefused("贷款申请失败，请稍后再试", code=APPLY_FAILED)
+
+
+def _application(user: User, quote: Quote, details: ApplicantDetails, *, code: str) -> LoanApplication:
+    request, product = quote.request, quote.product
+    return LoanApplication(
+        code=code,
+        user=user,
+        product=product,
+        status=ApplicationStatus.PENDING,
+        apply_amount=request.amount,
+        service_fee=quote.service_fee,
+        reply_amount=quote.reply_amount,
+        interest_rate=request.rate,
+        penalty_rate=product.penalty_rate,
+        period_fee=product.period_fee,
+        term_count=request.term_count,
+        term_unit=request.term_unit,
+        repay_term_count=request.interval_count,
+        repay_term_unit=request.interval_unit,
+        repay_type=request.repay_type,
+        annualized_cost_rate=quote.annualized_cost_rate,
+        purpose=details.purpose,
+        other_channels=details.other_channels,
+        longitude=details.longitude,
+        latitude=details.latitude,
+        operator_order_id=details.operator_order_id,
+        contact_name=details.contact_name,
+        contact_phone=details.contact_phone,
+        remark=details.remark,
+        phonebook=list(details.phonebook),
+    )
