@@ -1,6 +1,8 @@
 import uuid
 
 from django.conf import settings
+from django.contrib.admin.models import LogEntry
+from django.core.exceptions import ValidationError
 from django.db import models
 
 
@@ -65,6 +67,10 @@ class SystemMessage(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def clean(self) -> None:
+        if self.message_type == SystemMessageType.ACTIVITY and not self.event_url:
+            raise ValidationError({"event_url": "活动消息需要填写活动链接"})
+
 
 class SmsMessage(models.Model):
     """Every SMS the system sends, recorded before it is handed to the gateway."""
@@ -87,6 +93,7 @@ class SmsMessage(models.Model):
         verbose_name = "短信记录"
         verbose_name_plural = "短信记录"
         ordering = ["-created_at"]
+        permissions = [("resend_smsmessage", "可以重新发送短信")]
 
     def __str__(self) -> str:
         return f"{self.mobile} {self.purpose}"
@@ -106,3 +113,36 @@ class H5Page(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class NoticeLog(models.Model):
+    """One daily notice sent for one period: the unique row makes the daily job idempotent."""
+
+    class Kind(models.TextChoices):
+        REMINDER = "reminder", "还款提醒"
+        OVERDUE = "overdue", "逾期催收"
+
+    period = models.ForeignKey(
+        "loans.RepaymentPeriod", on_delete=models.CASCADE, related_name="+", verbose_name="还款计划"
+    )
+    kind = models.CharField("类型", max_length=10, choices=Kind.choices)
+    date = models.DateField("日期")
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "提醒发送记录"
+        verbose_name_plural = "提醒发送记录"
+        ordering = ["-date", "-id"]
+        constraints = [models.UniqueConstraint(fields=["period", "kind", "date"], name="one_notice_per_period_kind_day")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.date}"
+
+
+class AdminActionLog(LogEntry):
+    """Django's admin LogEntry under its own name, for the read-only 操作日志 admin."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "操作日志"
+        verbose_name_plural = "操作日志"

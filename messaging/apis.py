@@ -1,0 +1,27 @@
+"""The message endpoints (seed §24, §25): thin, they page a selector."""
+
+from cashloan.api.pagination import PageRequestSerializer, paginate
+from cashloan.api.views import ApiView
+
+from . import selectors
+
+
+class GetCustomMessage(ApiView):
+    """§24: the logged-in customer's own messages, newest first."""
+
+    input_serializer = PageRequestSerializer
+    login_required = True
+    success_message = "获取当前登录用户消息成功"
+
+    def handle(self, request, data):
+        return paginate(selectors.customer_messages(request.user), data, selectors.customer_message_row)
+
+
+class GetSystemMessage(ApiView):
+    """§25: published system messages, newest first; no login."""
+
+    input_serializer = PageRequestSerializer
+    success_message = "获取系统消息成功"
+
+    def handle(self, request, data):
+        return paginate(selectors.published_system_messages(), data, selectors.system_message_row)

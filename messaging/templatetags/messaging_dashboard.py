@@ -1,0 +1,20 @@
+"""``{% admin_dashboard %}``: the back-office dashboard above the admin's app list."""
+
+from django import template
+
+from messaging.dashboard import dashboard_figures, repayment_chart_svg
+
+register = template.Library()
+
+DASHBOARD_PERMISSION = "loans.view_loanapplication"
+
+
+@register.inclusion_tag("admin/messaging/dashboard.html", takes_context=True)
+def admin_dashboard(context):
+    """Figures only for staff allowed to see loans (operators, for one, are not)."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is None or not user.is_active or not user.is_staff or not user.has_perm(DASHBOARD_PERMISSION):
+        return {"figures": None}
+    figures = dashboard_figures()
+    return {"figures": figures, "chart": repayment_chart_svg(figures.repayment_days)}
