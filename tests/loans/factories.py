@@ -58,3 +58,21 @@ def disbursed_loan(on: date, *, by=None, **fields) -> LoanApplication:
     loan = LoanApplicationFactory(**fields)
     lifecycle.approve(loan, by)
     return lifecycle.disburse(loan, by, on=on)
+
+
+def freeze_today(monkeypatch, day: date) -> None:
+    """Make "today" (Asia/Shanghai) ``day`` for the loans code; clocks and other dates unchanged."""
+    from django.utils import timezone
+
+    real_localdate = timezone.localdate
+
+    def localdate(value=None, tz=None):
+        return day if value is None else real_localdate(value, tz)
+
+    monkeypatch.setattr(timezone, "localdate", localdate)
+
+
+def login(api, user):
+    """Log ``user`` in on the signed client (the login endpoint is accounts'; not under test here)."""
+    api.client.force_login(user)
+    return api
