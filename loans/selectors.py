@@ -14,6 +14,7 @@ from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 
 from .amortization import overdue_penalty
+from .credit import available_credit
 from .models import ApplicationStatus, LoanApplication, RepaymentPeriod
 
 Settlement = RepaymentPeriod.Settlement
@@ -105,7 +106,7 @@ def user_center(user, today: date) -> UserCenter:
     return UserCenter(
         real_name=user.real_name,
         mobile=user.mobile or user.username,
-        available_credit=_available_credit(user),
+        available_credit=available_credit(user),
         total_credit=user.total_credit,
         total_apply_amount=total_apply_amount(user),
         total_need_pay_amount=total_need_pay_amount(user, today),
@@ -124,28 +125,6 @@ def total_need_pay_amount(user, today: date) -> Decimal:
         application__user=user, application__status=ApplicationStatus.DISBURSED, settlement=Settlement.UNPAID
     ).select_related("application")
     return sum((period_figures(period, today).total for period in unpaid), ZERO)
-
-
-def _available_credit(user) -> Decimal | None:
-    if user.total_credit is None:
-        return None
-    try:
-        from .credit import available_credit
-    except ImportError:  # the quote/apply engineer's module; same formula until it lands
-        return _available_credit_fallback(user)
-    return available_credit(user)
-
-
-def _available_credit_fallback(user) -> Decimal:
-    owed = RepaymentPeriod.objects.filter(
-        application__user=user,
-        application__status=ApplicationStatus.DISBURSED,
-        settlement=Settlement.UNPAID,
-    ).aggregate(s=Sum("principal"))["s"] or ZERO
-    pending = LoanApplication.objects.filter(
-        user=user, status__in=(ApplicationStatus.PENDING, ApplicationStatus.IN_REVIEW, ApplicationStatus.APPROVED)
-    ).aggregate(s=Sum("apply_amount"))["s"] or ZERO
-    return max(user.total_credit - owed - pending, ZERO)
 
 
 # --------------------------------------------------------------------------
