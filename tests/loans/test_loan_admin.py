@@ -1,0 +1,135 @@
+"""The back office of loans: officers act through the three actions only (task brief; CONTRACT §8
+"staff move them in the admin")."""
+
+from datetime import date
+
+import pytest
+from django.contrib.auth.models import Group, Permission
+from django.contrib.messages import get_messages
+
+from loans.models import LoanApplication, StatusChange
+from loans.permissions import LOAN_OFFICER_PERMISSIONS
+from tests.factories import UserFactory
+from tests.loans.factories import LoanApplicationFactory, disbursed_loan
+
+pytestmark = pytest.mark.django_db
+
+CHANGELIST = "/admin/loans/loanapplication/"
+
+
+@pytest.fixture
+def officer(client):
+    user = UserFactory(is_staff=True)
+    for name in LOAN_OFFICER_PERMISSIONS:
+        app_label, codename = name.split(".")
+        user.user_permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
+    client.force_login(user)
+    return user
+
+
+@pytest.fixture
+def viewer(client):
+    """Staff who may look at loans but not review them."""
+    user = UserFactory(is_staff=True)
+    user.user_permissions.add(Permission.objects.get(codename="view_loanapplication"))
+    client.force_login(user)
+    return user
+
+
+def run_action(client, action, loans):
+    return client.post(CHANGELIST, {"action": action, "_selected_action": [str(l.pk) for l in loans]}, follow=True)
+
+
+def texts(response):
+    return [str(m) for m in get_messages(response.wsgi_request)]
+
+
+def test_every_officer_permission_exists():
+    for name in LOAN_OFFICER_PERMISSIONS:
+        app_label, codename = name.split(".")
+        assert Permission.objects.filter(content_type__app_label=app_label, codename=codename).exists(), name
+
+
+class TestActions:
+    def test_approve(self, client, officer):
+        pending, rejected = LoanApplicationFactory(), LoanApplicationFactory(status=3)
+        response = run_action(client, "approve_applications", [pending, rejected])
+        assert response.status_code == 200
+        pending.refresh_from_db(), rejected.refresh_from_db()
+        assert (pending.status, rejected.status) == (2, 3)
+        assert StatusChange.objects.get(application=pending).changed_by == officer
+        messages = texts(response)
+        assert f"已审核通过 1 笔：{pending.code}" in messages
+        assert f"未能审核通过：{rejected.code}：当前状态为「审核拒绝」，不能审核通过" in messages
+
+    def test_reject_records_the_officer(self, client, officer):
+        loan = LoanApplicationFactory(status=1)
+        run_action(client, "reject_applications", [loan])
+        change = StatusChange.objects.get(application=loan)
+        assert (change.from_status, change.to_status, change.changed_by) == (1, 3, officer)
+        assert officer.get_username() in change.note
+
+    def test_disburse_creates_the_schedule_today(self, client, officer):
+        approved, pending = LoanApplicationFactory(status=2), LoanApplicationFactory()
+        response = run_action(client, "disburse_applications", [approved, pending])
+        approved.refresh_from_db()
+        assert approved.status == 4 and approved.periods.count() == 1
+        assert any("未能放款" in m and pending.code in m for m in texts(response))
+        assert LoanApplication.objects.get(pk=pending.pk).status == 0
+
+    def test_unbuildable_terms_are_reported_not_a_500(self, client, officer):
+        bad = LoanApplicationFactory(status=2, repay_type=3)
+        response = run_action(client, "disburse_applications", [bad])
+        assert response.status_code == 200
+        assert any("无法生成还款计划" in m for m in texts(response))
+
+    def test_without_the_review_permission_no_action_is_offered_or_run(self, client, viewer):
+        loan = LoanApplicationFactory()
+        page = client.get(CHANGELIST)
+        assert page.status_code == 200 and "approve_applications" not in page.content.decode()
+        run_action(client, "approve_applications", [loan])
+        loan.refresh_from_db()
+        assert loan.status == 0 and not StatusChange.objects.exists()
+
+
+class TestPages:
+    def test_list_search_and_filters(self, client, officer):
+        loan = disbursed_loan(date(2025, 3, 1))
+        other = LoanApplicationFactory()
+        page = client.get(CHANGELIST)
+        assert page.status_code == 200 and loan.code in page.content.decode()
+        assert "approve_applications" in page.content.decode()
+        by_mobile = client.get(CHANGELIST, {"q": loan.user.mobile}).content.decode()
+        assert loan.code in by_mobile and other.code not in by_mobile
+        by_code = client.get(CHANGELIST, {"q": other.code}).content.decode()
+        assert other.code in by_code and loan.code not in by_code
+        by_status = client.get(CHANGELIST, {"status__exact": "4"}).content.decode()
+        assert loan.code in by_status and other.code not in by_status
+        assert client.get(CHANGELIST, {"product__id__exact": str(loan.product_id)}).status_code == 200
+
+    def test_detail_is_read_only_with_inlines(self, client, officer):
+        loan = disbursed_loan(date(2025, 3, 1))
+        url = f"{CHANGELIST}{loan.pk}/change/"
+        page = client.get(url)
+        html = page.content.decode()
+        assert page.status_code == 200
+        assert "还款计划" in html and "状态变更记录" in html and "还款记录" in html
+        assert 'name="apply_amount"' not in html  # no editable amount
+        before = (loan.apply_amount, loan.code)
+        assert client.post(url, {"apply_amount": "99999.00", "code": "HACKED"}).status_code == 403
+        loan.refresh_from_db()
+        assert (loan.apply_amount, loan.code) == before
+
+    def test_nobody_adds_or_deletes_loans(self, client, officer):
+        officer.is_superuser = True
+        officer.save()
+        assert client.get(f"{CHANGELIST}add/").status_code == 403
+        loan = LoanApplicationFactory()
+        assert client.get(f"{CHANGELIST}{loan.pk}/delete/").status_code == 403
+
+    def test_periods_and_repayments_lists(self, client, officer):
+        disbursed_loan(date(2025, 3, 1))
+        assert client.get("/admin/loans/repaymentperiod/", {"is_overdue__exact": "1"}).status_code == 200
+        assert client.get("/admin/loans/repaymentperiod/").status_code == 200
+        assert client.get("/admin/loans/repayment/").status_code == 200
+        assert client.get("/admin/loans/repaymentperiod/add/").status_code == 403
