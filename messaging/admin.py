@@ -2,7 +2,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.models import LogEntry
 
 from .models import AdminActionLog, CustomerMessage, CustomerMessageType, H5Page, NoticeLog, SmsMessage, SystemMessage
-from .selectors import mask_mobile
+from .masking import mask_mobile
 from .services import resend_sms
 
 

@@ -5,6 +5,8 @@ from django.contrib.admin.models import LogEntry
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from .masking import mask_mobile
+
 
 class CustomerMessageType(models.IntegerChoices):
     SUBMITTED = 11, "提交审核"
@@ -96,7 +98,7 @@ class SmsMessage(models.Model):
         permissions = [("resend_smsmessage", "可以重新发送短信")]
 
     def __str__(self) -> str:
-        return f"{self.mobile} {self.purpose}"
+        return f"{mask_mobile(self.mobile)} {self.purpose}"
 
 
 class H5Page(models.Model):

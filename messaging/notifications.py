@@ -45,12 +45,15 @@ EVENTS_WITHOUT_SMS = frozenset({LoanEvent.SUBMITTED})
 EVENTS_NEEDING_PERIOD = frozenset({LoanEvent.REMINDER, LoanEvent.OVERDUE})
 
 
-def notify_loan_event(application, event: LoanEvent, *, period=None) -> CustomerMessage:
-    """Write the customer message of ``event`` for ``application`` (and queue its SMS)."""
+def notify_loan_event(application, event: LoanEvent, *, period=None, today: date | None = None) -> CustomerMessage:
+    """Write the customer message of ``event`` for ``application`` (and queue its SMS).
+
+    ``today`` (default: the local date) is the day the overdue notice counts days to.
+    """
     event = LoanEvent(event)
     if event in EVENTS_NEEDING_PERIOD and period is None:
         raise ValueError(f"the {event.value} notice names a repayment period")
-    title, content = compose(application, event, period=period)
+    title, content = compose(application, event, period=period, today=today)
     message = CustomerMessage.objects.create(
         user=application.user,
         message_type=MESSAGE_TYPES[event],

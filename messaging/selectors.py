@@ -10,6 +10,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from .h5_texts import DEFAULT_PAGES
+from .masking import mask_mobile
 from .models import CustomerMessage, H5Page, SystemMessage
 
 DEFAULT_LENDER_NAME = "示例小额贷款有限公司"
@@ -182,10 +183,3 @@ def percent_text(rate: Decimal | None) -> str:
     if rate is None:
         return ""
     return f"{(Decimal(rate) * 100).quantize(Decimal('0.01'), rounding=ROUND_HALF_UP)}"
-
-
-def mask_mobile(mobile: str) -> str:
-    """``13812345678`` → ``138****5678``."""
-    if len(mobile) < 7:
-        return "*" * len(mobile)
-    return f"{mobile[:3]}****{mobile[-4:]}"

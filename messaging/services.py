@@ -151,5 +151,5 @@ def _send_notice(period_id, kind: str, today: date) -> bool:
         except IntegrityError:
             return False  # already sent today
         event = LoanEvent.REMINDER if kind == NoticeLog.Kind.REMINDER else LoanEvent.OVERDUE
-        notify_loan_event(application, event, period=period)
+        notify_loan_event(application, event, period=period, today=today)
     return True

@@ -50,7 +50,8 @@ def disbursed_loan(*, user=None, periods: list[date] | None = None, **fields) ->
     """A disbursed loan with one period per due date given (principal split evenly)."""
     if user is not None:
         fields["user"] = user
-    loan = LoanFactory(status=ApplicationStatus.DISBURSED, disbursed_at=timezone.now(), **fields)
+    fields.setdefault("status", ApplicationStatus.DISBURSED)
+    loan = LoanFactory(disbursed_at=timezone.now(), **fields)
     due_dates = periods or [timezone.localdate() + timedelta(days=14)]
     share = (loan.apply_amount / len(due_dates)).quantize(Decimal("0.01"))
     for number, due in enumerate(due_dates, start=1):
