@@ -1,6 +1,5 @@
 """The accounts endpoints (seed §4, §7–§19, §30–§35): validate, call one service or selector."""
 
-from django.contrib.auth import update_session_auth_hash
 from rest_framework import serializers
 
 from cashloan.api.errors import ApiError
@@ -175,8 +174,8 @@ class ModifyPwd(ApiView):
         user = services.change_password(
             mobile=data["mobile"], old_cipher=data["oldPassword"], new_cipher=data["newPassword"], session_user=session_user
         )
-        if session_user is not None:  # keep this session, end the others
-            update_session_auth_hash(request._request, user)
+        if session_user is not None:
+            services.keep_session(request._request, user)
         return ""
 
 

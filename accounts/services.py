@@ -6,7 +6,7 @@ Business refusals raise :class:`cashloan.api.errors.ApiError` with the seed's co
 from importlib import import_module
 
 from django.conf import settings
-from django.contrib.auth import login
+from django.contrib.auth import HASH_SESSION_KEY, login
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -90,6 +90,15 @@ def start_session(request, user: User, *, app_type: str, token: str) -> str:
         user=user, token=token, defaults={"app_type": app_type, "last_login_at": timezone.now()}
     )
     return request.session.session_key
+
+
+def keep_session(request, user: User) -> None:
+    """After a password change, keep this session alive (the others end with the old hash).
+
+    Unlike Django's ``update_session_auth_hash`` the session id is kept: the app holds it as
+    its bearer token and would otherwise be logged out without knowing the new one.
+    """
+    request.session[HASH_SESSION_KEY] = user.get_session_auth_hash()
 
 
 def end_session(request, session_id: str) -> None:
