@@ -2,6 +2,7 @@
 
 from django import template
 
+from cashloan.money import quantize_money
 from messaging.dashboard import dashboard_figures, repayment_chart_svg
 
 register = template.Library()
@@ -18,3 +19,9 @@ def admin_dashboard(context):
         return {"figures": None}
     figures = dashboard_figures()
     return {"figures": figures, "chart": repayment_chart_svg(figures.repayment_days)}
+
+
+@register.filter
+def yuan(amount) -> str:
+    """``Decimal("6500")`` → ``¥6,500.00`` (grouped, whatever the locale's separators)."""
+    return f"¥{quantize_money(amount):,.2f}"
