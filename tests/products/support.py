@@ -1,10 +1,9 @@
 """Helpers shared by the catalogue, quote and application tests."""
 
-from decimal import Decimal
 
-import pytest
+import factory
 
-from tests.factories import ProductFactory
+from tests.factories import ProductFactory, UserFactory, VerifiedUserFactory
 
 QUOTE_PATH = "/appCommonApi/getLoanApplyConfirmInfo"
 APPLY_PATH = "/appCommonApi/loanProductApply"
@@ -71,10 +70,15 @@ def instalment_product(**overrides):
     return ProductFactory(**fields)
 
 
-@pytest.fixture
-def product(db):
-    """Like the demo's "新现金贷": 500–5000, 7 or 14 days, 36 %, type 1."""
-    return ProductFactory(single_days="7, 14")
+UNHASHED = factory.Transformer.Force("!")  # an unusable password: no Argon2 hashing per test
 
 
-D = Decimal
+def customer(**fields):
+    """A customer who may not apply yet (no verifications); log in with ``client.force_login``."""
+    return UserFactory(password=UNHASHED, **fields)
+
+
+def verified_customer(**fields):
+    """A customer who passed the four verification steps."""
+    return VerifiedUserFactory(password=UNHASHED, **fields)
+
