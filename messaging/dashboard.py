@@ -157,7 +157,7 @@ def repayment_chart_svg(days: list[DayRepayments]) -> SafeString:
     )
     return format_html(
         '<svg class="repayment-chart" viewBox="0 0 {} {}" role="img" aria-label="近{}天每日还款金额" '
-        'style="width:100%;height:auto;font:11px sans-serif;fill:#666">'
+        'style="width:100%;height:auto;font:14px sans-serif;fill:#666">'
         '<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="#ccc"></line>{}{}</svg>',
         CHART_WIDTH, CHART_HEIGHT, len(days),
         PLOT_LEFT, PLOT_BOTTOM, CHART_WIDTH - PLOT_LEFT, PLOT_BOTTOM, bars, labels,

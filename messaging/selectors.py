@@ -1,5 +1,6 @@
 """Reads of messaging: message lists, H5 page texts, the loan contract."""
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
@@ -59,9 +60,36 @@ def system_message_row(message: SystemMessage) -> dict:
 
 
 @dataclass(frozen=True)
+class Section:
+    heading: str
+    paragraphs: list[list[str]]  # each paragraph is its lines
+
+
+@dataclass(frozen=True)
 class PageText:
     title: str
     body: str
+
+    @property
+    def sections(self) -> list[Section]:
+        return split_sections(self.body)
+
+
+_HEADING = re.compile(r"^(?:[一二三四五六七八九十]+、|第[一二三四五六七八九十\d]+条).{0,30}$|^.{1,30}[？?]$")
+
+
+def split_sections(body: str) -> list[Section]:
+    """Plain text → sections: a blank line ends a paragraph; a short first line such as
+    "一、账户注册" or a question ending in "？" heads a new section."""
+    sections: list[Section] = [Section("", [])]
+    for block in re.split(r"\n\s*\n", body.replace("\r\n", "\n").strip()):
+        lines = [line.strip() for line in block.split("\n") if line.strip()]
+        if lines and _HEADING.match(lines[0]):
+            sections.append(Section(lines[0], []))
+            lines = lines[1:]
+        if lines:
+            sections[-1].paragraphs.append(lines)
+    return [section for section in sections if section.heading or section.paragraphs]
 
 
 def h5_page_text(slug: str) -> PageText:
@@ -113,7 +141,8 @@ def loan_contract(loan) -> dict:
         "borrower_mobile": mask_mobile(loan.user.mobile or ""),
         "repay_type": loan.get_repay_type_display(),
         "term": f"{loan.term_count}{loan.get_term_unit_display()}",
-        "interval": f"每{loan.repay_term_count}{loan.get_repay_term_unit_display()}",
+        # one payment at maturity (type 1) has no interval to speak of
+        "interval": "" if loan.repay_type == 1 else f"每{loan.repay_term_count}{loan.get_repay_term_unit_display()}",
         "interest_rate_pct": percent_text(loan.interest_rate),
         "penalty_rate_pct": percent_text(loan.penalty_rate),
         "annualized_cost_rate_pct": percent_text(cost_rate),
