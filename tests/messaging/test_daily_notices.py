@@ -95,3 +95,36 @@ def test_task_and_command_call_the_same_service(sms_outbox):
 def test_command_refuses_a_bad_date():
     with pytest.raises(CommandError):
         call_command("send_notices", "--date", "2025-13-01")
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_runs_send_one_notice_per_period(sms_outbox):
+    """Two workers running the job at the same moment still send each notice once."""
+    import threading
+
+    from django.db import connection
+
+    loans = [disbursed_loan(periods=[TODAY + timedelta(days=1), TODAY - timedelta(days=2)]) for _ in range(3)]
+    barrier = threading.Barrier(4)
+    results, errors = [], []
+
+    def run():
+        try:
+            barrier.wait()
+            results.append(send_daily_notices(TODAY))
+        except Exception as error:  # pragma: no cover - reported below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert sum(r.reminders for r in results) == 3 and sum(r.overdue for r in results) == 3
+    for loan in loans:
+        assert len(messages_of(loan, 15)) == 1 and len(messages_of(loan, 17)) == 1
+    assert SmsMessage.objects.count() == 6 and len(sms_outbox.lines()) == 6
