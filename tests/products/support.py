@@ -1,6 +1,5 @@
 """Helpers shared by the catalogue, quote and application tests."""
 
-
 import factory
 
 from tests.factories import ProductFactory, UserFactory, VerifiedUserFactory
