@@ -189,6 +189,26 @@ CELERY_TIMEZONE = TIME_ZONE
 SMS_BACKEND = env("SMS_BACKEND", default="console")
 SMS_FILE_PATH = env("SMS_FILE_PATH", default=str(BASE_DIR / "var" / "sms.jsonl"))
 
+SMS_RETRY_BASE_SECONDS = env.int("SMS_RETRY_BASE_SECONDS", default=10)  # backoff: base × 2^attempt
+
+# --- Accounts: captcha, SMS codes, login lockout, verification (CONTRACT §5, §7) -----------------
+CAPTCHA_TTL_SECONDS = env.int("CAPTCHA_TTL_SECONDS", default=120)
+SMS_CODE_TTL_SECONDS = env.int("SMS_CODE_TTL_SECONDS", default=300)
+SMS_PROOF_TTL_SECONDS = env.int("SMS_PROOF_TTL_SECONDS", default=600)
+SMS_MOBILE_INTERVAL_SECONDS = env.int("SMS_MOBILE_INTERVAL_SECONDS", default=60)
+SMS_MOBILE_DAILY_LIMIT = env.int("SMS_MOBILE_DAILY_LIMIT", default=10)
+SMS_IP_HOURLY_LIMIT = env.int("SMS_IP_HOURLY_LIMIT", default=20)
+LOGIN_MAX_FAILURES = env.int("LOGIN_MAX_FAILURES", default=5)
+LOGIN_FAILURE_WINDOW_SECONDS = env.int("LOGIN_FAILURE_WINDOW_SECONDS", default=900)
+LOGIN_LOCK_SECONDS = env.int("LOGIN_LOCK_SECONDS", default=900)
+VERIFICATION_PROVIDER = env("VERIFICATION_PROVIDER", default="accounts.providers.LocalVerificationProvider")
+
+# --- Products and loans ---------------------------------------------------------------------------
+PRODUCT_CACHE_SECONDS = env.int("PRODUCT_CACHE_SECONDS", default=3600)
+PAYMENT_PROVIDER = env("PAYMENT_PROVIDER", default="loans.payments.ImmediatePaymentProvider")
+REPAYMENT_REMINDER_DAYS = env.list("REPAYMENT_REMINDER_DAYS", cast=int, default=[3, 1])
+LENDER_NAME = env("LENDER_NAME", default="示例小额贷款有限公司")
+
 # --- Logging ---------------------------------------------------------------------------------
 LOG_LEVEL = env("LOG_LEVEL", default="INFO")
 LOGGING = {
