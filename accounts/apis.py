@@ -9,6 +9,7 @@ from cashloan.api.views import ApiView
 from . import codes, selectors, services
 from .challenges import issue_captcha
 from .inputs import PERSONAL_INFO_KEYS, parse_contact, parse_personal_info
+from .models import AppType
 
 
 def _text(max_length: int = 50, **kwargs):
@@ -25,7 +26,7 @@ def _session_user(request):
 class LoginInput(serializers.Serializer):
     username = _text(20)
     password = _text(256)
-    appType = _text(1)
+    appType = serializers.ChoiceField(choices=AppType.values)
     token = _text(255)
 
 
@@ -200,7 +201,7 @@ class CommitSuggestion(ApiView):
 
 
 class VersionInput(serializers.Serializer):
-    appType = serializers.ChoiceField(choices=["1", "2", "3"])
+    appType = serializers.ChoiceField(choices=AppType.values)
 
 
 class AppVersionDetection(ApiView):

@@ -4,7 +4,7 @@ The seed reuses ``10001000`` for several meanings (malformed request, mobile alr
 registered, not registered, bad format, no such account): the message tells them apart.
 """
 
-from cashloan.api.codes import MALFORMED_REQUEST, OK, RATE_LIMITED  # noqa: F401  (re-exported)
+from cashloan.api.codes import MALFORMED_REQUEST  # noqa: F401  (codes.MALFORMED_REQUEST for the seed's 10001000)
 
 # §4 login
 LOGIN_OK = "90000000"

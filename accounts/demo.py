@@ -29,8 +29,9 @@ def load(stdout) -> None:
     _load_app_versions()
     _load_demo_customer()
     _load_staff()
-    stdout.write(f"demo customer (app login): {DEMO_MOBILE} / {DEMO_PASSWORD}\n")
-    stdout.write(f"staff (/admin/): {STAFF_USERNAME} / {STAFF_PASSWORD}\n")
+    stdout.write("App 版本：安卓、iOS、其他各 1.0.0\n")
+    stdout.write(f"演示客户（App 登录，四项认证已完成）：{DEMO_MOBILE} / {DEMO_PASSWORD}\n")
+    stdout.write(f"后台管理员（/admin/）：{STAFF_USERNAME} / {STAFF_PASSWORD}\n")
 
 
 def _load_app_versions() -> None:

@@ -39,7 +39,7 @@ class TestAdmin:
 
     def test_flags_and_credit_are_editable_in_the_list(self, admin_client, customer):
         page = admin_client.get("/admin/accounts/user/").content.decode()
-        assert f'name="form-0-total_credit"' in page and 'name="form-0-is_blacklisted"' in page
+        assert 'name="form-0-total_credit"' in page and 'name="form-0-is_blacklisted"' in page
 
     @pytest.mark.parametrize("path", ["/admin/accounts/feedback/", "/admin/accounts/appversion/", "/admin/accounts/device/", "/admin/accounts/appversion/add/"])
     def test_other_pages(self, admin_client, customer, path):

@@ -80,6 +80,11 @@ class TestLogin:
         user = UserFactory(is_active=False)
         assert api.post("/security/login", login_payload(user.mobile, "secret123")).code == "90009000"
 
+    def test_bad_app_type_is_malformed_even_with_a_wrong_password(self, api):
+        user = UserFactory()
+        assert api.post("/security/login", login_payload(user.mobile, "wrong-one", appType="4")).code == "10001000"
+        assert api.post("/security/login", login_payload(user.mobile, "secret123")).ok  # nothing counted
+
     def test_password_that_does_not_decrypt_is_malformed(self, api):
         user = UserFactory()
         reply = api.post("/security/login", login_payload(user.mobile, "x") | {"password": "secret123"})
