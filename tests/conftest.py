@@ -76,6 +76,13 @@ def api(client) -> SignedClient:
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hashing(request, settings):
+    """Argon2 is slow on purpose; tests whose name says ``real_hasher`` keep the configured one."""
+    if "real_hasher" not in request.node.name:
+        settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *settings.PASSWORD_HASHERS]
+
+
+@pytest.fixture(autouse=True)
 def _isolated_cache():
     """Every test starts with an empty cache (only this worker's keys on a shared Redis)."""
     if hasattr(cache, "delete_pattern"):

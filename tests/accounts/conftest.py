@@ -7,16 +7,6 @@ from tests.factories import encrypt_password
 from .helpers import sms_codes
 
 
-ARGON2 = "django.contrib.auth.hashers.Argon2PasswordHasher"
-
-
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(request, settings):
-    """Argon2 costs ~0.5 s per hash here; tests marked ``real_hasher`` keep the configured one."""
-    if "real_hasher" not in request.node.name:
-        settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", ARGON2]
-
-
 @pytest.fixture
 def sms_file(settings, tmp_path):
     settings.SMS_BACKEND = "file"
