@@ -1,6 +1,5 @@
 """Writes of messaging: SMS sending, re-sending, and the daily repayment notices."""
 
-import logging
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -11,8 +10,6 @@ from django.utils import timezone
 
 from .models import NoticeLog, SmsMessage
 from .sms import SmsGatewayError, get_backend
-
-logger = logging.getLogger(__name__)
 
 DEFAULT_REMINDER_DAYS = (3, 1)
 STALE_PENDING_AFTER = timedelta(hours=1)

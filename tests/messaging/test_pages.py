@@ -4,7 +4,6 @@ import re
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth import SESSION_KEY
 from django.utils import timezone
 
 from messaging.h5_texts import DEFAULT_PAGES, LOAN_HELP, REGISTRATION_PROTOCOL
