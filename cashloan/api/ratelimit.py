@@ -1,5 +1,6 @@
 """Fixed-window counters in the shared cache, for per-mobile and per-IP limits."""
 
+from django.conf import settings
 from django.core.cache import cache
 
 
@@ -17,4 +18,11 @@ def hit(key: str, limit: int, window_seconds: int) -> bool:
 
 
 def client_ip(request) -> str:
+    """The caller's address. Behind ``TRUSTED_PROXY_COUNT`` proxies, the address the nearest
+    of them saw (taken from the right of X-Forwarded-For, so a client cannot forge it)."""
+    proxies = settings.TRUSTED_PROXY_COUNT
+    if proxies:
+        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+        if len(forwarded) >= proxies:
+            return forwarded[-proxies]
     return request.META.get("REMOTE_ADDR", "") or "unknown"
