@@ -22,8 +22,3 @@ def sms_outbox(settings, tmp_path) -> SmsOutbox:
     settings.SMS_FILE_PATH = str(tmp_path / "sms.jsonl")
     return SmsOutbox(tmp_path / "sms.jsonl")
 
-
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    """These tests create many users; Argon2 would make them slow without testing anything here."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
