@@ -4,7 +4,7 @@
 from datetime import date
 
 import pytest
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Permission
 from django.contrib.messages import get_messages
 
 from loans.models import LoanApplication, StatusChange
