@@ -25,4 +25,8 @@ app.conf.beat_schedule = {
         "task": "messaging.tasks.send_daily_notices_task",
         "schedule": crontab(hour=9, minute=0),
     },
+    "requeue-stale-sms": {
+        "task": "messaging.tasks.requeue_stale_sms_task",
+        "schedule": crontab(minute="*/15"),
+    },
 }
