@@ -15,7 +15,7 @@ import hmac
 import os
 
 from Crypto.Cipher import AES, DES
-from Crypto.Util.Padding import unpad
+from Crypto.Util.Padding import pad, unpad
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
@@ -25,6 +25,15 @@ _FIELD_PREFIX = "v1:"
 
 class UndecryptablePassword(ValueError):
     """The value is not base64 DES/CBC/PKCS#5 ciphertext of UTF-8 text under the app key."""
+
+
+def _password_cipher():
+    return DES.new(settings.APP_KEY.encode("utf-8")[:8], DES.MODE_CBC, iv=_DES_IV)
+
+
+def encrypt_password(plain: str) -> str:
+    """What the app sends for a password field (for integrators, scripts and tests)."""
+    return base64.b64encode(_password_cipher().encrypt(pad(plain.encode("utf-8"), 8))).decode("ascii")
 
 
 def decrypt_password(value: str) -> str:
@@ -37,9 +46,8 @@ def decrypt_password(value: str) -> str:
         raise UndecryptablePassword("not base64") from None
     if not raw or len(raw) % 8:
         raise UndecryptablePassword("not whole DES blocks")
-    cipher = DES.new(settings.APP_KEY.encode("utf-8")[:8], DES.MODE_CBC, iv=_DES_IV)
     try:
-        return unpad(cipher.decrypt(raw), 8).decode("utf-8")
+        return unpad(_password_cipher().decrypt(raw), 8).decode("utf-8")
     except (ValueError, UnicodeDecodeError):
         raise UndecryptablePassword("bad padding or not UTF-8") from None
 

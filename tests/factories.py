@@ -1,21 +1,11 @@
 """factory_boy factories and small helpers shared by the tests."""
 
-import base64
 from decimal import Decimal
 
 import factory
-from Crypto.Cipher import DES
-from Crypto.Util.Padding import pad
-from django.conf import settings
 
+from accounts.crypto import encrypt_password  # noqa: F401  (what the app sends; tests import it from here)
 from accounts.models import User
-
-
-def encrypt_password(plain: str) -> str:
-    """What the mobile app sends (CONTRACT §6): DES/CBC/PKCS5, key = APP_KEY, IV = 01..08."""
-    key = settings.APP_KEY.encode()[:8]
-    cipher = DES.new(key, DES.MODE_CBC, iv=bytes(range(1, 9)))
-    return base64.b64encode(cipher.encrypt(pad(plain.encode(), 8))).decode()
 
 
 class UserFactory(factory.django.DjangoModelFactory):
