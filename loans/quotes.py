@@ -214,11 +214,15 @@ def _cost_rate(net: Decimal, disbursed_on: date, schedule: list[Period]) -> Deci
     return rate if abs(rate) <= MAX_STORABLE_RATE else None
 
 
-def quote_loan(product_id, data: Mapping, *, today: date | None = None) -> Quote:
-    """Check a §22 / §23 request (the module's order) and work out its figures."""
+def quote_loan(product_id, data: Mapping, *, today: date | None = None, cached_product: bool = False) -> Quote:
+    """Check a §22 / §23 request (the module's order) and work out its figures.
+
+    ``cached_product``: read the product from the cached catalogue (the quote) rather than
+    the database (the application).
+    """
     request = parse_quote_request(data)
     check_universal_rules(request)
-    product = on_sale_product(product_id)
+    product = on_sale_product(product_id, cached=cached_product)
     check_product_limits(product, request)
     disbursed_on = today or timezone.localdate()
     schedule = build_schedule(loan_terms(product, request), disbursed_on)

@@ -78,7 +78,7 @@ class GetLoanApplyConfirmInfo(ApiView):
     success_message = "获取产品申请确认信息成功"
 
     def handle(self, request, data):
-        return quote_result(quote_loan(data["productId"], data))
+        return quote_result(quote_loan(data["productId"], data, cached_product=True))
 
 
 class LoanProductApply(ApiView):

@@ -311,3 +311,23 @@ class TestOrder:
     )
     def test_instalment_product(self, api, customer, instalments, changes, code):
         assert quote(api, instalment_payload(instalments, **changes)).code == code
+
+
+class TestCachedProduct:
+    def test_quote_reads_the_catalogue_and_sees_a_product_change_at_once(self, api, customer, product, django_assert_max_num_queries):
+        """The quote takes the product from the cached catalogue; a staff edit bumps its version."""
+        assert quote(api, quote_payload(product, amount="500.00", termCount="14")).ok
+        with django_assert_max_num_queries(2):  # the session and the user; no product query
+            assert quote(api, quote_payload(product, amount="500.00", termCount="14")).ok
+        product.interest_rates = "0.24"
+        product.default_interest_rate = Decimal("0.2400")
+        product.save()
+        assert quote(api, quote_payload(product, amount="500.00", termCount="14")).code == "20004003"
+        reply = quote(api, quote_payload(product, amount="500.00", termCount="14", interestRate="0.24"))
+        assert reply.ok and reply.result["totalDueInterest"] == "4.67"  # 500 × 0.24 × 14 / 360 = 4.666…
+
+    def test_product_taken_off_sale_cannot_be_quoted(self, api, customer, product):
+        assert quote(api, quote_payload(product)).ok
+        product.on_sale = False
+        product.save()
+        assert quote(api, quote_payload(product)).code == "10001000"
