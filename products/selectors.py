@@ -67,6 +67,9 @@ def invalidate_catalogue() -> None:
 # --- the cached catalogue ------------------------------------------------------------------
 
 
+# Bumped whenever the cached entry's layout changes, so a deploy never reads an old layout.
+CATALOGUE_SHAPE = 2
+
 # This process's copy of the catalogue, valid while the shared version stays the same: a
 # warm read then costs one cache round trip (the version) instead of two.
 _process_copy: tuple[int | None, dict | None] = (None, None)
@@ -80,7 +83,7 @@ def catalogue() -> dict:
     copied_version, entry = _process_copy
     if copied_version == version:
         return entry
-    key = f"products:catalogue:{version}"
+    key = f"products:catalogue:{CATALOGUE_SHAPE}:{version}"
     entry = cache.get(key)
     if entry is None:
         products = list(Product.objects.filter(on_sale=True).order_by("display_order", "created_at"))
