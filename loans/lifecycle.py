@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from messaging.notifications import LoanEvent, notify_loan_event
 
-from .amortization import LoanTerms, ScheduleRuleError, build_schedule
+from .amortization import ScheduleRuleError, build_schedule
 from .models import ApplicationStatus, LoanApplication, RepaymentPeriod, StatusChange
 
 Status = ApplicationStatus
@@ -90,23 +90,9 @@ def disburse(application: LoanApplication, by, on: date | None = None) -> LoanAp
     return loan
 
 
-def loan_terms(loan: LoanApplication) -> LoanTerms:
-    """The amortisation engine's view of a loan (the terms copied at application time)."""
-    return LoanTerms(
-        amount=loan.apply_amount,
-        annual_rate=loan.interest_rate,
-        term_count=loan.term_count,
-        term_unit=loan.term_unit,
-        repay_type=loan.repay_type,
-        interval_count=loan.repay_term_count,
-        interval_unit=loan.repay_term_unit,
-        period_fee=loan.period_fee,
-    )
-
-
 def _create_schedule(loan: LoanApplication, disbursed_on: date) -> None:
     try:
-        schedule = build_schedule(loan_terms(loan), disbursed_on)
+        schedule = build_schedule(loan.amortization_terms(), disbursed_on)
     except (ScheduleRuleError, ValueError) as error:
         raise ScheduleNotBuildable(loan, f"借款条件无法生成还款计划（{error}）") from error
     RepaymentPeriod.objects.bulk_create(

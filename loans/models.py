@@ -9,6 +9,8 @@ from django.db.models import Q
 from cashloan.models import ZERO, MoneyField, RateField
 from products.models import Product
 
+from .amortization import LoanTerms
+
 
 class ApplicationStatus(models.IntegerChoices):
     PENDING = 0, "待审核"
@@ -87,6 +89,19 @@ class LoanApplication(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+    def amortization_terms(self) -> LoanTerms:
+        """The amortisation engine's view of this loan (the terms copied at application time)."""
+        return LoanTerms(
+            amount=self.apply_amount,
+            annual_rate=self.interest_rate,
+            term_count=self.term_count,
+            term_unit=self.term_unit,
+            repay_type=self.repay_type,
+            interval_count=self.repay_term_count,
+            interval_unit=self.repay_term_unit,
+            period_fee=self.period_fee,
+        )
 
 
 class StatusChange(models.Model):

@@ -164,20 +164,10 @@ def contract_schedule(loan) -> tuple[list[ScheduleRow], bool]:
 
 
 def _preview_schedule(loan) -> list[ScheduleRow]:
-    from loans.amortization import LoanTerms, ScheduleRuleError, build_schedule
+    from loans.amortization import ScheduleRuleError, build_schedule
 
     try:
-        terms = LoanTerms(
-            amount=loan.apply_amount,
-            annual_rate=loan.interest_rate,
-            term_count=loan.term_count,
-            term_unit=loan.term_unit,
-            repay_type=loan.repay_type,
-            interval_count=loan.repay_term_count,
-            interval_unit=loan.repay_term_unit,
-            period_fee=loan.period_fee,
-        )
-        periods = build_schedule(terms, timezone.localdate())
+        periods = build_schedule(loan.amortization_terms(), timezone.localdate())
     except (ScheduleRuleError, ValueError):
         return []
     return [ScheduleRow(p.number, p.start_date, p.due_date, p.principal, p.interest, p.fee, p.total) for p in periods]
