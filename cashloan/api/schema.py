@@ -2,12 +2,24 @@
 
 Every ``ApiView`` is described from what it already declares: ``input_serializer`` (the
 request fields, plus ``timestamp``/``nonce``/``sign``), ``result_serializer`` (the shape of
-``resultSet``; ``paged`` adds the paging fields), ``result_schema`` (a raw schema for simple
-results) and ``response_codes`` (the endpoint's own codes, beside the protocol's).
+``resultSet``: a Serializer class, of one item when ``paged``, or ``Item(many=True)`` for a
+plain list), ``result_schema`` (a raw schema for simple results) and ``response_codes`` (the
+endpoint's own codes, beside the protocol's).
+
+Each reply is described as one of two envelopes: success (``exceptionFlag`` 0000, the
+endpoint's success code, its ``resultSet`` and, when paged, the paging fields) or failure
+(``exceptionFlag`` 9999, any other code, ``resultSet`` ""). Result objects admit no field
+they do not describe, so the description is checked against what the views really send.
+
+The field helpers below (``money``, ``rate``, ``flag``...) are for the output serializers of
+the apps (``<app>/schemas.py``): they only describe, nothing is serialised through them.
 """
+
+import re
 
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiResponse
+from rest_framework import serializers
 
 from . import codes
 
@@ -26,15 +38,74 @@ PROTOCOL_CODES = {
 }
 
 PAGE_FIELDS = {
-    "pageNum": {"type": "integer", "minimum": 1},
-    "pageSize": {"type": "integer", "minimum": 1},
-    "total": {"type": "integer", "minimum": 0},
-    "pages": {"type": "integer", "minimum": 0},
-    "isFirstPage": {"type": "boolean"},
-    "isLastPage": {"type": "boolean"},
+    "pageNum": {"type": "integer", "minimum": 1, "description": "当前页数"},
+    "pageSize": {"type": "integer", "minimum": 1, "description": "每页显示信息数"},
+    "total": {"type": "integer", "minimum": 0, "description": "总记录数"},
+    "pages": {"type": "integer", "minimum": 0, "description": "总页数"},
+    "isFirstPage": {"type": "boolean", "description": "是否第一页"},
+    "isLastPage": {"type": "boolean", "description": "是否最后一页"},
 }
 
 EMPTY_RESULT = {"type": "string", "maxLength": 0}
+
+
+# --- field helpers for the output serializers ---------------------------------------------------
+
+MONEY_PATTERN = r"^\d+\.\d{2}$"
+RATE_PATTERN = r"^\d+\.\d{4}$"
+DATETIME_PATTERN = r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$"
+DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
+UUID_PATTERN = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
+
+
+def _optional(pattern: str) -> str:
+    return f"^(?:{pattern[1:-1]})?$"
+
+
+def text(help_text: str = "", **kwargs) -> serializers.CharField:
+    return serializers.CharField(help_text=help_text, allow_blank=True, **kwargs)
+
+
+def money(help_text: str, *, optional: bool = False) -> serializers.RegexField:
+    """An amount as the API writes it: a string with two decimals (``"5000.00"``); "" when unset."""
+    pattern = _optional(MONEY_PATTERN) if optional else MONEY_PATTERN
+    return serializers.RegexField(pattern, help_text=f"{help_text}（元，两位小数的字符串）")
+
+
+def rate(help_text: str, *, optional: bool = False) -> serializers.RegexField:
+    pattern = _optional(RATE_PATTERN) if optional else RATE_PATTERN
+    return serializers.RegexField(pattern, help_text=f"{help_text}（四位小数的字符串，如 0.3600）")
+
+
+def digits(help_text: str, *, optional: bool = False) -> serializers.RegexField:
+    return serializers.RegexField(r"^\d*$" if optional else r"^\d+$", help_text=help_text)
+
+
+def choice(values, help_text: str, *, optional: bool = False) -> serializers.RegexField:
+    """One of ``values`` (as a pattern, not an enum: drf-spectacular would hoist enums into
+    components named after the field, colliding between serializers)."""
+    alternatives = "|".join(re.escape(str(value)) for value in values)
+    return serializers.RegexField(f"^(?:{alternatives}){'?' if optional else ''}$", help_text=help_text)
+
+
+def flag(help_text: str) -> serializers.RegexField:
+    return choice(["0", "1"], help_text)
+
+
+def local_datetime(help_text: str, *, optional: bool = False) -> serializers.RegexField:
+    pattern = _optional(DATETIME_PATTERN) if optional else DATETIME_PATTERN
+    return serializers.RegexField(pattern, help_text=f"{help_text}（北京时间 yyyy-MM-dd HH:mm:ss）")
+
+
+def local_date(help_text: str) -> serializers.RegexField:
+    return serializers.RegexField(DATE_PATTERN, help_text=f"{help_text}（yyyy-MM-dd）")
+
+
+def uuid_text(help_text: str) -> serializers.RegexField:
+    return serializers.RegexField(UUID_PATTERN, help_text=help_text)
+
+
+# --- the auto schema ------------------------------------------------------------------------------
 
 
 class EnvelopeAutoSchema(AutoSchema):
@@ -48,10 +119,14 @@ class EnvelopeAutoSchema(AutoSchema):
     def get_operation_id(self):
         return self.path.strip("/").rstrip("/").split("/")[-1]
 
+    def get_summary(self):
+        doc = super().get_description() or ""
+        return doc.split("\n", 1)[0].strip() or None
+
     def get_description(self):
-        text = super().get_description() or ""
+        doc = super().get_description() or ""
         table = "\n".join(f"| `{code}` | {meaning} |" for code, meaning in sorted(self._codes().items()))
-        return f"{text}\n\n| responseCode | 含义 |\n|---|---|\n{table}"
+        return f"{doc}\n\n| responseCode | 含义 |\n|---|---|\n{table}"
 
     def get_request_serializer(self):
         schema = {"type": "object", "properties": dict(SIGNATURE_FIELDS), "required": list(SIGNATURE_FIELDS)}
@@ -68,18 +143,30 @@ class EnvelopeAutoSchema(AutoSchema):
             body["required"] = True  # the signature fields always are
         return body
 
+    def _map_basic_serializer(self, serializer, direction):
+        schema = super()._map_basic_serializer(serializer, direction)
+        if direction == "response":
+            # The result objects are exact: a field the description lacks is a mismatch.
+            schema["additionalProperties"] = False
+        return schema
+
     def get_response_serializers(self):
-        envelope = self._envelope_schema()
-        error = {k: v for k, v in envelope.items()}
+        failure = self._failure_envelope()
         return {
-            "200": OpenApiResponse(response=envelope, description="信封：exceptionFlag 0000 成功，9999 失败"),
-            "405": OpenApiResponse(response=error, description="只接受 POST"),
-            "413": OpenApiResponse(response=error, description="请求报文过大"),
+            "200": OpenApiResponse(
+                response={"oneOf": [self._success_envelope(), failure]},
+                description="信封：exceptionFlag 0000 成功（带 resultSet），9999 失败（resultSet 为空）",
+            ),
+            "405": OpenApiResponse(response=failure, description="只接受 POST"),
+            "413": OpenApiResponse(response=failure, description="请求报文过大"),
         }
+
+    def _success_code(self) -> str:
+        return getattr(self.view, "success_code", codes.OK)
 
     def _codes(self) -> dict:
         view = self.view
-        found = {getattr(view, "success_code", codes.OK): getattr(view, "success_message", "")}
+        found = {self._success_code(): getattr(view, "success_message", "")}
         found.update(PROTOCOL_CODES)
         if getattr(view, "login_required", False):
             found[codes.NOT_LOGGED_IN] = "未登录或登录已失效"
@@ -93,26 +180,38 @@ class EnvelopeAutoSchema(AutoSchema):
         serializer = getattr(view, "result_serializer", None)
         if serializer is None:
             return EMPTY_RESULT
-        component = self.resolve_serializer(serializer(), "response")
+        if isinstance(serializer, serializers.ListSerializer):
+            return {"type": "array", "items": self._result_component(serializer.child)}
+        return self._result_component(serializer)
+
+    def _result_component(self, serializer) -> dict:
+        component = self.resolve_serializer(serializer, "response")
         return component.ref if component else {"type": "object"}
 
-    def _envelope_schema(self) -> dict:
+    def _envelope(self, *, flag: str, response_codes: list[str], result: dict, extra: dict | None = None) -> dict:
+        properties = {
+            "exceptionFlag": {"type": "string", "enum": [flag]},
+            "responseCode": {"type": "string", "enum": response_codes},
+            "responseMessage": {"type": "string"},
+            **SIGNATURE_FIELDS,
+            "resultSet": result,
+            **(extra or {}),
+        }
+        return {"type": "object", "properties": properties, "required": list(properties), "additionalProperties": False}
+
+    def _success_envelope(self) -> dict:
         result = self._result_schema()
         paged = getattr(self.view, "paged", False)
-        success_result = {"type": "array", "items": result} if paged else result
-        properties = {
-            "exceptionFlag": {"type": "string", "enum": [codes.SUCCESS_FLAG, codes.FAILURE_FLAG]},
-            "responseCode": {"type": "string", "enum": sorted(self._codes())},
-            "responseMessage": {"type": "string"},
-            "timestamp": SIGNATURE_FIELDS["timestamp"],
-            "nonce": SIGNATURE_FIELDS["nonce"],
-            "sign": SIGNATURE_FIELDS["sign"],
-            "resultSet": success_result if success_result == EMPTY_RESULT else {"anyOf": [success_result, EMPTY_RESULT]},
-        }
-        required = ["exceptionFlag", "responseCode", "responseMessage", "timestamp", "nonce", "sign", "resultSet"]
-        if paged:
-            properties.update(PAGE_FIELDS)
-        return {"type": "object", "properties": properties, "required": required}
+        return self._envelope(
+            flag=codes.SUCCESS_FLAG,
+            response_codes=[self._success_code()],
+            result={"type": "array", "items": result} if paged else result,
+            extra=PAGE_FIELDS if paged else None,
+        )
+
+    def _failure_envelope(self) -> dict:
+        failures = sorted(code for code in self._codes() if code != self._success_code())
+        return self._envelope(flag=codes.FAILURE_FLAG, response_codes=failures, result=EMPTY_RESULT)
 
 
 def strip_optional_slash(endpoints, **kwargs):

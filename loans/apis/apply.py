@@ -6,16 +6,22 @@ codes come from ``loans.quotes`` so that the quote and the application answer al
 
 import re
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from cashloan.api.codes import MALFORMED_REQUEST
 from cashloan.api.views import ApiView
+from loans import applications
 from loans.applications import APPLIED, ApplicantDetails, apply_for_loan
+from loans.schemas import APPLICATION_ID, QuoteResult
+from products import codes as quote_codes
 from loans.quotes import parse_code, quote_loan, quote_result
 from products.rules import OTHER_CHANNELS_DATA, PURPOSE_DATA
 
 OTHER_CHANNEL_CODES = frozenset(int(code) for code in OTHER_CHANNELS_DATA)
 
 
+@extend_schema_field({"oneOf": [{"type": "string"}, {"type": "integer"}]})
 class ScalarField(serializers.Field):
     """A string or an integer, passed through as sent (the quote checks its format)."""
 
@@ -72,22 +78,41 @@ class ApplyRequestSerializer(QuoteRequestSerializer):
         return f"{number:02d}"
 
 
+QUOTE_CODES = {
+    MALFORMED_REQUEST: "请求报文传输信息有误；产品不存在、已下架或暂不可申请",
+    **quote_codes.MESSAGES,
+}
+
+
 class GetLoanApplyConfirmInfo(ApiView):
+    """§22 获取申请确认页面信息: the quote, checked in CONTRACT §8 order, with a schedule preview."""
+
     login_required = True
     input_serializer = QuoteRequestSerializer
     success_message = "获取产品申请确认信息成功"
+    result_serializer = QuoteResult
+    response_codes = QUOTE_CODES
 
     def handle(self, request, data):
         return quote_result(quote_loan(data["productId"], data, cached_product=True))
 
 
 class LoanProductApply(ApiView):
-    """§23. ``resultSet`` is the new application's id (the seed's sample echoes the code)."""
+    """§23 提交贷款申请. ``resultSet`` is the new application's id (the seed's sample echoes the code)."""
 
     login_required = True
     input_serializer = ApplyRequestSerializer
     success_code = APPLIED
     success_message = "提交贷款申请成功"
+    result_schema = APPLICATION_ID
+    response_codes = {
+        **QUOTE_CODES,
+        applications.APPLY_FAILED: "贷款申请失败",
+        applications.NOT_VERIFIED: "贷款申请被拒：认证未完成",
+        applications.BLOCKED: "贷款申请被拒：黑名单或风险客户",
+        applications.UNFINISHED_LOAN: "贷款申请被拒：有未结清的借款",
+        applications.ABOVE_CREDIT: "贷款申请被拒：超出可用额度",
+    }
 
     def handle(self, request, data):
         details = ApplicantDetails(

@@ -3,19 +3,20 @@
 
 from rest_framework import serializers
 
+from cashloan.api.codes import MALFORMED_REQUEST
 from cashloan.api.errors import MalformedRequest
 from cashloan.api.pagination import PageRequestSerializer, paginate
 from cashloan.api.views import ApiView
 from cashloan.money import money_str, rate_str
 
-from .. import codes, selectors
+from .. import codes, schemas, selectors
 from ..lifecycle import local_today
 from ..models import LoanApplication, Repayment, RepaymentPeriod
 from ..repayments import repay
 
 
 class GetRepayInfoList(ApiView):
-    """§26: one row per schedule period of the caller's disbursed or paid-off loans."""
+    """§26 获取还款信息: one row per schedule period of the caller's disbursed or paid-off loans."""
 
     class Input(PageRequestSerializer):
         condition = serializers.CharField(required=False, allow_blank=True, allow_null=True, max_length=4)
@@ -24,6 +25,9 @@ class GetRepayInfoList(ApiView):
     login_required = True
     success_code = codes.REPAY_INFO_OK
     success_message = "获取还款信息成功"
+    paged = True
+    result_serializer = schemas.RepayInfoResult
+    response_codes = {MALFORMED_REQUEST: "请求报文传输信息有误；查询条件 condition 错误"}
 
     def handle(self, request, data):
         condition = (data.get("condition") or "").strip()
@@ -56,10 +60,11 @@ def repay_info_row(period: RepaymentPeriod, today) -> dict:
 
 
 class GetUserCenterInfo(ApiView):
-    """§27: the borrower's credit and totals."""
+    """§27 获取个人中心统计数据: the borrower's credit and totals."""
 
     login_required = True
     success_message = "获取个人中心统计数据成功"
+    result_serializer = schemas.UserCenterResult
 
     def handle(self, request, data):
         center = selectors.user_center(request.user, local_today())
@@ -74,11 +79,13 @@ class GetUserCenterInfo(ApiView):
 
 
 class GetLoanApplyInfoList(ApiView):
-    """§28: the caller's loan applications, newest first."""
+    """§28 我的借款（借款信息）: the caller's loan applications, newest first."""
 
     input_serializer = PageRequestSerializer
     login_required = True
     success_message = "获取我的借款信息成功"
+    paged = True
+    result_serializer = schemas.LoanApplyInfoResult
 
     def handle(self, request, data):
         return paginate(selectors.loan_applications(request.user), data, loan_apply_row)
@@ -109,7 +116,7 @@ def loan_apply_row(loan: LoanApplication) -> dict:
 
 
 class GetLoanApplyRepayList(ApiView):
-    """§29: the schedule of one of the caller's loans (anyone else's: an empty page)."""
+    """§29 我的借款（每期还款）: the schedule of one of the caller's loans (anyone else's: an empty page)."""
 
     class Input(PageRequestSerializer):
         loanProductApplyId = serializers.CharField(max_length=64)
@@ -117,6 +124,8 @@ class GetLoanApplyRepayList(ApiView):
     input_serializer = Input
     login_required = True
     success_message = "获取我的借款-每期还款成功"
+    paged = True
+    result_serializer = schemas.LoanApplyRepayResult
 
     def handle(self, request, data):
         periods = selectors.loan_schedule(request.user, data["loanProductApplyId"])
@@ -137,7 +146,8 @@ def loan_repay_row(period: RepaymentPeriod) -> dict:
 
 
 class GotoRepayment(ApiView):
-    """§36: ``current`` pays the earliest unpaid period, ``all`` pays the loan off (CONTRACT §8)."""
+    """§36 还款（按期还款、一次性还清）: ``current`` pays the earliest unpaid period, ``all`` pays the
+    loan off (CONTRACT §8). ``resultSet`` names the posted repayment (the seed's is empty)."""
 
     class Input(serializers.Serializer):
         id = serializers.CharField(max_length=64)
@@ -147,6 +157,13 @@ class GotoRepayment(ApiView):
     login_required = True
     success_code = codes.REPAYMENT_OK
     success_message = "还款成功"
+    result_serializer = schemas.RepaymentResult
+    response_codes = {
+        MALFORMED_REQUEST: "请求报文传输信息有误；还款类型 repayType 错误",
+        codes.REPAYMENT_PLAN_NOT_FOUND: "还款被拒：还款计划不存在或不属于本人",
+        codes.NOTHING_DUE: "还款被拒：无应还款项或已还清",
+        codes.PAYMENT_FAILED: "还款失败：支付渠道扣款失败",
+    }
 
     def handle(self, request, data):
         if data["repayType"] not in Repayment.Kind.values:

@@ -1,0 +1,33 @@
+"""The shapes of the message lists' items (seed §24, §25), for the OpenAPI description only:
+``messaging.selectors.customer_message_row`` / ``system_message_row`` build the dicts.
+"""
+
+from rest_framework import serializers
+
+from cashloan.api.schema import choice, local_datetime, text, uuid_text
+
+from .models import CustomerMessageType, SystemMessageType
+
+
+class CustomerMessageResult(serializers.Serializer):
+    """§24: one message to the logged-in customer."""
+
+    id = uuid_text("消息 id")
+    messageContent = text("消息内容")
+    messageTitle = text("消息标题")
+    messageType = choice(
+        CustomerMessageType.values,
+        "消息类型 11：提交审核 12：审核通过 13：审核拒绝 14：放款 15：还款提醒 16：已还款 17：逾期催收 99：其它",
+    )
+    sendDate = local_datetime("发送时间")
+
+
+class SystemMessageResult(serializers.Serializer):
+    """§25: one published system message."""
+
+    eventUrl = text("活动 url（活动消息）")
+    id = uuid_text("消息 id")
+    messageContent = text("消息内容")
+    messageTitle = text("消息标题")
+    messageType = choice(SystemMessageType.values, "消息类型 0：活动消息 1：公告消息")
+    sendDate = local_datetime("发送时间")
