@@ -100,7 +100,10 @@ def _application_of_period(user, period_id: str):
 
 
 def _lock_loan(user, application_id) -> LoanApplication:
-    loan = LoanApplication.objects.select_for_update().get(pk=application_id, user=user)
+    # Lock only the loan's row; the product and the caller (already loaded) come along for the
+    # notification without two more lookups.
+    loan = LoanApplication.objects.select_for_update(of=("self",)).select_related("product").get(pk=application_id, user=user)
+    loan.user = user
     if loan.status == ApplicationStatus.PAID_OFF:
         raise NothingDue("该笔借款已还清，无需还款")
     if loan.status != ApplicationStatus.DISBURSED:
