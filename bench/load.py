@@ -178,6 +178,7 @@ def prepare_environment(args) -> dict:
         "ROOT_URLCONF": "bench.urls",
         "STATIC_ROOT": str(ROOT / "var" / "bench-static"),
         "LOG_LEVEL": "WARNING",
+        "GUNICORN_ACCESSLOG": "",  # no access log: its formatting would be measured too
     }
     python = sys.executable
     database = args.database_url.rsplit("/", 1)[-1]
@@ -192,8 +193,8 @@ def prepare_environment(args) -> dict:
 def start_gunicorn(env: dict, workers: int, threads: int) -> subprocess.Popen:
     server = subprocess.Popen(
         [
-            sys.executable, "-m", "gunicorn", "cashloan.wsgi", "-b", f"{HOST}:{PORT}",
-            "-w", str(workers), "-k", "gthread", "--threads", str(threads), "--keep-alive", "30",
+            sys.executable, "-m", "gunicorn", "cashloan.wsgi", "-c", str(ROOT / "gunicorn.conf.py"),
+            "-b", f"{HOST}:{PORT}", "-w", str(workers), "--threads", str(threads),
             "--log-level", "warning",
         ],
         cwd=ROOT, env=env,
