@@ -47,7 +47,8 @@ PERSONAL_INFO_KEYS = [*ENUM_FIELDS, *REGION_FIELDS, *TEXT_FIELDS, "monthIncome"]
 
 def parse_enum(value: str, allowed) -> int | None:
     value = value.strip()
-    if not value.isdigit() or len(value) > 2:
+    # ASCII only: "³".isdigit() is true, but int("³") raises.
+    if not (value.isascii() and value.isdigit()) or len(value) > 2:
         return None
     number = int(value)
     return number if number in allowed else None

@@ -110,7 +110,7 @@ def parse_rate(text) -> Decimal:
 
 def parse_count(text) -> int:
     text = str(text).strip()
-    if not text.isdigit() or int(text) <= 0:
+    if not (text.isascii() and text.isdigit()) or int(text) <= 0:  # "²".isdigit(), but int("²") raises
         raise RuleError(f"“{text}”不是正整数")
     return int(text)
 

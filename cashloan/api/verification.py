@@ -17,7 +17,7 @@ def verify_request(payload: dict) -> None:
     if not signature_matches(payload, settings.APP_KEY):
         raise BadSignature()
     window = settings.SIGN_WINDOW_SECONDS
-    if not timestamp.isdigit() or abs(time.time() * 1000 - int(timestamp)) > window * 1000:
+    if not (timestamp.isascii() and timestamp.isdigit()) or abs(time.time() * 1000 - int(timestamp)) > window * 1000:
         raise StaleTimestamp()
     # Kept for twice the window: outside it the timestamp check refuses the request anyway.
     if not cache.add(f"api:sign:{sign.lower()}", 1, timeout=2 * window):
