@@ -18,7 +18,7 @@ the apps (``<app>/schemas.py``): they only describe, nothing is serialised throu
 import re
 
 from drf_spectacular.openapi import AutoSchema
-from drf_spectacular.utils import OpenApiResponse
+from drf_spectacular.utils import OpenApiResponse, extend_schema_field
 from rest_framework import serializers
 
 from . import codes
@@ -105,6 +105,11 @@ def uuid_text(help_text: str) -> serializers.RegexField:
     return serializers.RegexField(UUID_PATTERN, help_text=help_text)
 
 
+def described(field_class: type, schema: dict) -> type:
+    """``field_class`` as is, described by ``schema`` (e.g. the values an input really accepts)."""
+    return extend_schema_field(schema)(type(field_class.__name__, (field_class,), {}))
+
+
 # --- the auto schema ------------------------------------------------------------------------------
 
 
@@ -129,12 +134,21 @@ class EnvelopeAutoSchema(AutoSchema):
         return f"{doc}\n\n| responseCode | 含义 |\n|---|---|\n{table}"
 
     def get_request_serializer(self):
-        schema = {"type": "object", "properties": dict(SIGNATURE_FIELDS), "required": list(SIGNATURE_FIELDS)}
+        """One object: the input serializer's fields and the signature fields, nothing else.
+
+        Inline rather than ``allOf`` of a component and the signature: a closed object
+        (``additionalProperties: false``) cannot be combined that way. The server ignores
+        unknown fields, but the app has no reason to send any (and floats are refused anywhere).
+        """
+        properties, required = {}, []
         serializer = getattr(self.view, "input_serializer", None)
         if serializer is not None:
-            component = self.resolve_serializer(serializer(), "request")
-            if component:
-                schema = {"allOf": [component.ref, schema]}
+            mapped = self._map_serializer(serializer(), "request")
+            properties.update(mapped.get("properties", {}))
+            required.extend(mapped.get("required", []))
+        properties.update(SIGNATURE_FIELDS)
+        required.extend(SIGNATURE_FIELDS)
+        schema = {"type": "object", "properties": properties, "required": required, "additionalProperties": False}
         return {"application/json": schema}
 
     def _get_request_body(self, direction="request"):
@@ -144,10 +158,10 @@ class EnvelopeAutoSchema(AutoSchema):
         return body
 
     def _map_basic_serializer(self, serializer, direction):
+        # Exact objects both ways: a result field the description lacks is a mismatch, and a
+        # request has only the fields described.
         schema = super()._map_basic_serializer(serializer, direction)
-        if direction == "response":
-            # The result objects are exact: a field the description lacks is a mismatch.
-            schema["additionalProperties"] = False
+        schema["additionalProperties"] = False
         return schema
 
     def get_response_serializers(self):

@@ -6,6 +6,7 @@ from rest_framework import serializers
 from cashloan.api.codes import MALFORMED_REQUEST
 from cashloan.api.errors import MalformedRequest
 from cashloan.api.pagination import PageRequestSerializer, paginate
+from cashloan.api.schema import described
 from cashloan.api.views import ApiView
 from cashloan.money import money_str, rate_str
 
@@ -14,12 +15,18 @@ from ..lifecycle import local_today
 from ..models import LoanApplication, Repayment, RepaymentPeriod
 from ..repayments import repay
 
+CONDITION = {
+    "type": "string", "nullable": True, "enum": [None, "", *selectors.RepayCondition.VALUES],
+    "description": "查询条件 0 或空：全部 1：已还 2：未还 3：逾期 4：提前结清",
+}
+REPAYMENT_KIND = {"type": "string", "enum": ["current", "all"], "description": "current：按期还款 all：一次性还清"}
+
 
 class GetRepayInfoList(ApiView):
     """§26 获取还款信息: one row per schedule period of the caller's disbursed or paid-off loans."""
 
     class Input(PageRequestSerializer):
-        condition = serializers.CharField(required=False, allow_blank=True, allow_null=True, max_length=4)
+        condition = described(serializers.CharField, CONDITION)(required=False, allow_blank=True, allow_null=True, max_length=4)
 
     input_serializer = Input
     login_required = True
@@ -151,7 +158,7 @@ class GotoRepayment(ApiView):
 
     class Input(serializers.Serializer):
         id = serializers.CharField(max_length=64)
-        repayType = serializers.CharField(max_length=16)
+        repayType = described(serializers.CharField, REPAYMENT_KIND)(max_length=16)
 
     input_serializer = Input
     login_required = True
