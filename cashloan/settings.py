@@ -208,6 +208,7 @@ VERIFICATION_PROVIDER = env("VERIFICATION_PROVIDER", default="accounts.providers
 
 # --- Products and loans ---------------------------------------------------------------------------
 PRODUCT_CACHE_SECONDS = env.int("PRODUCT_CACHE_SECONDS", default=3600)
+PRODUCT_VERSION_RECHECK_SECONDS = env.float("PRODUCT_VERSION_RECHECK_SECONDS", default=1.0)
 PAYMENT_PROVIDER = env("PAYMENT_PROVIDER", default="loans.payments.ImmediatePaymentProvider")
 REPAYMENT_REMINDER_DAYS = env.list("REPAYMENT_REMINDER_DAYS", cast=int, default=[3, 1])
 LENDER_NAME = env("LENDER_NAME", default="示例小额贷款有限公司")

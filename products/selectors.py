@@ -60,6 +60,7 @@ def invalidate_catalogue() -> None:
     The second bump closes the window where a reader caches the old rows under the new version
     between our first bump and our commit.
     """
+    forget_process_copy()
     bump_catalogue_version()
     transaction.on_commit(bump_catalogue_version)
 
@@ -70,18 +71,29 @@ def invalidate_catalogue() -> None:
 # Bumped whenever the cached entry's layout changes, so a deploy never reads an old layout.
 CATALOGUE_SHAPE = 2
 
-# This process's copy of the catalogue, valid while the shared version stays the same: a
-# warm read then costs one cache round trip (the version) instead of two.
-_process_copy: tuple[int | None, dict | None] = (None, None)
+# This process's copy of the catalogue: (version, entry, when the version was last checked).
+# It is used without asking the cache for up to PRODUCT_VERSION_RECHECK_SECONDS, then while
+# the shared version stays the same. A save in this process forgets it at once; one in another
+# process is seen here within the recheck interval.
+_process_copy: tuple[int | None, dict | None, float] = (None, None, 0.0)
+
+
+def forget_process_copy() -> None:
+    global _process_copy
+    _process_copy = (None, None, 0.0)
 
 
 def catalogue() -> dict:
     """``{"list": [§20 rows], "details": {id: §21 row}, "products": {id: Product}}`` of the
     products on sale (shared: read-only)."""
     global _process_copy
+    copied_version, entry, checked_at = _process_copy
+    now = time.monotonic()
+    if entry is not None and now - checked_at < settings.PRODUCT_VERSION_RECHECK_SECONDS:
+        return entry
     version = catalogue_version()
-    copied_version, entry = _process_copy
     if copied_version == version:
+        _process_copy = (version, entry, now)
         return entry
     key = f"products:catalogue:{CATALOGUE_SHAPE}:{version}"
     entry = cache.get(key)
@@ -93,7 +105,7 @@ def catalogue() -> dict:
             "products": {str(p.id): p for p in products},
         }
         cache.set(key, entry, timeout=_cache_seconds())
-    _process_copy = (version, entry)
+    _process_copy = (version, entry, now)
     return entry
 
 

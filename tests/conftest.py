@@ -83,12 +83,14 @@ def _fast_password_hashing(request, settings):
 
 
 @pytest.fixture(autouse=True)
-def _isolated_cache():
-    """Every test starts with an empty cache (only this worker's keys on a shared Redis)."""
+def _isolated_cache(settings):
+    """Every test starts with an empty cache (only this worker's keys on a shared Redis), and
+    processes check the catalogue's version on every read (each test has its own products)."""
     if hasattr(cache, "delete_pattern"):
         cache.delete_pattern("*")
     else:
         cache.clear()
+    settings.PRODUCT_VERSION_RECHECK_SECONDS = 0
     yield
 
 

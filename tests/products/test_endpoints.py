@@ -187,3 +187,34 @@ class TestCache:
         product.save()
         assert selectors.catalogue_version() != old_version
         assert names(api.post(LIST)) == ["新名"]
+
+
+class TestProcessCopy:
+    """Each process trusts its copy for PRODUCT_VERSION_RECHECK_SECONDS, then checks the version."""
+
+    def test_edit_in_another_process_is_seen_after_the_recheck_interval(self, api, settings, monkeypatch):
+        settings.PRODUCT_VERSION_RECHECK_SECONDS = 60
+        product = ProductFactory(name="旧名")
+        assert names(api.post(LIST)) == ["旧名"]
+        # Another process saves: the shared version moves, this process's copy does not know yet.
+        type(product).objects.filter(pk=product.pk).update(name="新名")
+        selectors.bump_catalogue_version()
+        assert names(api.post(LIST)) == ["旧名"]
+        clock = selectors.time.monotonic() + 61
+        monkeypatch.setattr(selectors.time, "monotonic", lambda: clock)
+        assert names(api.post(LIST)) == ["新名"]
+
+    def test_edit_in_this_process_is_seen_at_once(self, api, settings):
+        settings.PRODUCT_VERSION_RECHECK_SECONDS = 60
+        product = ProductFactory(name="旧名")
+        assert names(api.post(LIST)) == ["旧名"]
+        product.name = "新名"
+        product.save()
+        assert names(api.post(LIST)) == ["新名"]
+
+    def test_trusted_copy_asks_the_cache_nothing(self, api, settings, monkeypatch):
+        settings.PRODUCT_VERSION_RECHECK_SECONDS = 60
+        ProductFactory()
+        assert api.post(LIST).ok
+        monkeypatch.setattr(selectors, "catalogue_version", lambda: pytest.fail("version read inside the interval"))
+        assert api.post(LIST).ok
