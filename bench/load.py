@@ -1,24 +1,29 @@
 """Load benchmark: the API served as in production, under a mix of real signed calls.
 
-    bench/run            # or: .venv/bin/python bench/load.py [--seconds 3] [--levels 1,4,16]
+    .venv/bin/python bench/load.py [--seconds 3] [--levels 1,4,16]
 
-Starts gunicorn (DEBUG off, PostgreSQL, Redis) on 127.0.0.1:8077 with ``ROOT_URLCONF=bench.urls``,
-loads the demo data, then for each concurrency level drives each endpoint for a fixed time
-with keep-alive connections and bodies signed in advance (the client's signing is not
-counted), and prints requests/s, p50 and p99 latency, the ratio to the plain Django JSON
-view served by the same server in the same run, and the peak memory of a worker.
+Starts gunicorn (``gunicorn.conf.py``, DEBUG off, PostgreSQL, Redis) on 127.0.0.1:8077 with
+``ROOT_URLCONF=bench.urls``, loads the demo data, then for each concurrency level drives each
+endpoint for a fixed time with ``wrk`` (Debian's package; installed when missing and root),
+on keep-alive connections, each request carrying its own signature made in advance (a
+signature is accepted once), and prints requests/s, p50 and p99 latency, the ratio to a plain
+Django JSON view served by the same server in the same run, error replies, and the peak memory
+of a worker. wrk is written in C, so the load generator takes little of the 2 cores.
 
-Only loopback traffic; every loop is bounded in time.
+Only loopback traffic; every run is bounded in time.
 """
 
 import argparse
-import asyncio
 import json
 import os
+import re
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
+import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,120 +33,127 @@ sys.path.insert(0, str(ROOT))
 from cashloan.api.signing import sign_request  # noqa: E402  (standard library only)
 
 HOST, PORT = "127.0.0.1", 8077
+BASE = f"http://{HOST}:{PORT}"
 APP_KEY = "12345678"
 DEMO_MOBILE, DEMO_PASSWORD = "13800000000", "demo1234"
+BODIES_PER_RUN = 40000  # more than any endpoint serves in one run: no signature is reused
+
+# Each wrk thread takes every n-th pre-signed body, so no two requests carry the same sign;
+# replies whose envelope says 9999 are counted as errors.
+WRK_SCRIPT = r"""
+local threads = {}
+local counter = 0
+function setup(thread)
+  thread:set("id", counter)
+  counter = counter + 1
+  table.insert(threads, thread)
+end
+function init(args)
+  bodies = {}
+  local n, i = tonumber(args[2]), 0
+  for line in io.lines(args[1]) do
+    if i % n == id then table.insert(bodies, line) end
+    i = i + 1
+  end
+  next_body, errors = 1, 0
+  headers = {["Content-Type"] = "application/json"}
+  if args[3] ~= "" then headers["Authorization"] = "Bearer " .. args[3] end
+end
+function request()
+  local body = bodies[next_body]
+  next_body = next_body % #bodies + 1
+  return wrk.format("POST", nil, headers, body)
+end
+function response(status, hdrs, body)
+  if status ~= 200 or string.find(body, '"exceptionFlag":"9999"', 1, true) then errors = errors + 1 end
+end
+function done(summary, latency, requests)
+  local errors = 0
+  for _, thread in ipairs(threads) do errors = errors + thread:get("errors") end
+  io.write(string.format("RESULT %d %.3f %.3f %.3f %d\n", summary.requests, summary.duration / 1e6,
+    latency:percentile(50) / 1000, latency:percentile(99) / 1000, errors))
+end
+"""
 
 
 @dataclass
 class Result:
     name: str
     concurrency: int
-    count: int
-    errors: int
+    requests: int
     seconds: float
-    latencies: list
+    p50_ms: float
+    p99_ms: float
+    errors: int
 
     @property
     def rate(self) -> float:
-        return self.count / self.seconds
-
-    def percentile(self, fraction: float) -> float:
-        ordered = sorted(self.latencies)
-        return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))] * 1000 if ordered else float("nan")
+        return self.requests / self.seconds
 
 
-def http_request(path: str, body: bytes, session: str | None = None) -> bytes:
-    headers = [
-        f"POST {path} HTTP/1.1",
-        f"Host: {HOST}:{PORT}",
-        "Content-Type: application/json",
-        f"Content-Length: {len(body)}",
-        "Connection: keep-alive",
-    ]
+def call(path: str, payload: dict, session: str | None = None) -> dict:
+    """One signed call, to prepare the run."""
+    body = json.dumps(sign_request(payload, APP_KEY)).encode()
+    headers = {"Content-Type": "application/json"}
     if session:
-        headers.append(f"Authorization: Bearer {session}")
-    return ("\r\n".join(headers) + "\r\n\r\n").encode() + body
+        headers["Authorization"] = f"Bearer {session}"
+    request = urllib.request.Request(BASE + path, data=body, headers=headers, method="POST")
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return json.loads(response.read())
 
 
-async def read_response(reader) -> tuple[int, bytes]:
-    head = await reader.readuntil(b"\r\n\r\n")
-    status = int(head.split(b" ", 2)[1])
-    length = 0
-    for line in head.split(b"\r\n"):
-        if line.lower().startswith(b"content-length:"):
-            length = int(line.split(b":", 1)[1])
-    return status, await reader.readexactly(length)
+def write_bodies(folder: Path, name: str, payload: dict | None) -> Path:
+    path = folder / f"{name}.jsonl"
+    with path.open("w", encoding="utf-8") as file:
+        for _ in range(BODIES_PER_RUN if payload is not None else 1):
+            signed = sign_request(payload, APP_KEY) if payload is not None else {}
+            file.write(json.dumps(signed, ensure_ascii=False) + "\n")
+    return path
 
 
-async def one_call(path: str, payload: dict | None, session: str | None = None) -> dict:
-    reader, writer = await asyncio.open_connection(HOST, PORT)
-    body = json.dumps(sign_request(payload or {}, APP_KEY)).encode()
-    writer.write(http_request(path, body, session))
-    await writer.drain()
-    _, raw = await read_response(reader)
-    writer.close()
-    return json.loads(raw)
+def run_wrk(script: Path, path: str, bodies: Path, session: str, concurrency: int, seconds: float) -> tuple:
+    threads = min(concurrency, 2)
+    output = subprocess.run(
+        [
+            "wrk", "-t", str(threads), "-c", str(concurrency), "-d", f"{seconds:g}s", "--timeout", "10s",
+            "-s", str(script), BASE + path, "--", str(bodies), str(threads), session or "",
+        ],
+        capture_output=True, text=True, check=True,
+    ).stdout
+    match = re.search(r"^RESULT (\d+) ([\d.]+) ([\d.]+) ([\d.]+) (\d+)$", output, re.MULTILINE)
+    if not match:
+        raise SystemExit(f"wrk printed no result:\n{output}")
+    requests, duration, p50, p99, errors = match.groups()
+    return int(requests), float(duration), float(p50), float(p99), int(errors)
 
 
-async def drive(name: str, make_request, concurrency: int, seconds: float) -> Result:
-    """``concurrency`` keep-alive connections send requests back to back for ``seconds``."""
-    latencies: list[float] = []
-    errors = 0
-    deadline = time.perf_counter() + seconds
-
-    async def worker():
-        nonlocal errors
-        reader, writer = await asyncio.open_connection(HOST, PORT)
-        while time.perf_counter() < deadline:
-            request = make_request()
-            started = time.perf_counter()
-            writer.write(request)
-            await writer.drain()
-            status, body = await read_response(reader)
-            latencies.append(time.perf_counter() - started)
-            if status != 200 or (b'"exceptionFlag":"9999"' in body and name != "login"):
-                errors += 1
-        writer.close()
-
-    started = time.perf_counter()
-    await asyncio.gather(*(worker() for _ in range(concurrency)))
-    return Result(name, concurrency, len(latencies), errors, time.perf_counter() - started, latencies)
-
-
-def signed(path: str, payload: dict, session: str | None = None):
-    """A factory of fresh signed requests (each signature is accepted once)."""
-    pool = [http_request(path, json.dumps(sign_request(payload, APP_KEY)).encode(), session) for _ in range(20000)]
-    iterator = iter(pool)
-    return lambda: next(iterator)
-
-
-async def scenario(seconds: float, levels: list[int], password_cipher: str) -> list[Result]:
-    login = await one_call(
-        "/security/login", {"username": DEMO_MOBILE, "password": password_cipher, "appType": "1", "token": "bench"}
-    )
-    session = login["resultSet"]
-    products = (await one_call("/openCommonApi/getLoanProductList", {}))["resultSet"]
+def scenario(folder: Path, seconds: float, levels: list[int], password_cipher: str) -> list[Result]:
+    login_payload = {"username": DEMO_MOBILE, "password": password_cipher, "appType": "1", "token": "bench"}
+    session = call("/security/login", login_payload)["resultSet"]
+    products = call("/openCommonApi/getLoanProductList", {})["resultSet"]
     product = next(item for item in products if item["name"] == "新现金贷")
     quote = {
         "productId": product["id"], "amount": "500.00", "termCount": "14", "termUnit": "1",
         "repayTermCount": "14", "repayTermUnit": "1", "repayType": "1", "interestRate": "0.36",
     }
-    plain_request = http_request("/bench/plain", b"{}")
-    mix = {
-        "plain view": lambda: (lambda: plain_request),
-        "getLoanProductList": lambda: signed("/openCommonApi/getLoanProductList", {}),
-        "getLoanProductDetails": lambda: signed("/openCommonApi/getLoanProductDetails", {"productId": product["id"]}),
-        "getLoanApplyConfirmInfo": lambda: signed("/appCommonApi/getLoanApplyConfirmInfo", quote, session),
-        "login": lambda: signed(
-            "/security/login", {"username": DEMO_MOBILE, "password": password_cipher, "appType": "1", "token": "bench"}
-        ),
-        "getUserCenterInfo": lambda: signed("/appCommonApi/getUserCenterInfo", {}, session),
-        "getRepayInfoList": lambda: signed("/appCommonApi/getRepayInfoList", {"pageNum": 1, "pageSize": 10, "condition": "0"}, session),
-    }
+    mix = [  # name, path, body (None: unsigned), logged in
+        ("plain view", "/bench/plain", None, False),
+        ("getLoanProductList", "/openCommonApi/getLoanProductList", {}, False),
+        ("getLoanProductDetails", "/openCommonApi/getLoanProductDetails", {"productId": product["id"]}, False),
+        ("getLoanApplyConfirmInfo", "/appCommonApi/getLoanApplyConfirmInfo", quote, True),
+        ("login", "/security/login", login_payload, False),
+        ("getUserCenterInfo", "/appCommonApi/getUserCenterInfo", {}, True),
+        ("getRepayInfoList", "/appCommonApi/getRepayInfoList", {"pageNum": 1, "pageSize": 10, "condition": "0"}, True),
+    ]
+    script = folder / "signed.lua"
+    script.write_text(WRK_SCRIPT)
     results = []
     for level in levels:
-        for name, factory in mix.items():
-            results.append(await drive(name, factory(), level, seconds))
+        for name, path, payload, logged_in in mix:
+            bodies = write_bodies(folder, name.replace(" ", "_"), payload)  # fresh signatures every run
+            measured = run_wrk(script, path, bodies, session if logged_in else "", level, seconds)
+            requests, duration, p50, p99, errors = measured
+            results.append(Result(name, level, requests, duration, p50, p99, errors))
     return results
 
 
@@ -149,20 +161,31 @@ def report(results: list[Result]) -> None:
     plain = {r.concurrency: r.rate for r in results if r.name == "plain view"}
     print(f"{'endpoint':26} {'conc':>4} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'vs plain':>8} {'errors':>6}")
     for r in results:
-        ratio = r.rate / plain[r.concurrency]
         print(
-            f"{r.name:26} {r.concurrency:>4} {r.rate:>8.0f} {r.percentile(0.50):>8.2f} "
-            f"{r.percentile(0.99):>8.2f} {ratio:>8.2f} {r.errors:>6}"
+            f"{r.name:26} {r.concurrency:>4} {r.rate:>8.0f} {r.p50_ms:>8.2f} "
+            f"{r.p99_ms:>8.2f} {r.rate / plain[r.concurrency]:>8.2f} {r.errors:>6}"
         )
 
 
-def worker_peak_memory_kib(master_pid: int) -> dict[int, int]:
+def worker_peak_memory_kib(master_pid: int) -> list[int]:
     children = subprocess.run(["pgrep", "-P", str(master_pid)], capture_output=True, text=True).stdout.split()
-    peaks = {}
-    for pid in map(int, children):
+    peaks = []
+    for pid in children:
         status = Path(f"/proc/{pid}/status").read_text()
-        peaks[pid] = next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmHWM"))
+        peaks.append(next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmHWM")))
     return peaks
+
+
+def ensure_wrk() -> None:
+    if shutil.which("wrk"):
+        return
+    if os.geteuid() == 0 and shutil.which("apt-get"):
+        subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], check=False, capture_output=True)
+        if not shutil.which("wrk"):
+            subprocess.run(["apt-get", "update", "-qq"], check=False, capture_output=True)
+            subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], check=False, capture_output=True)
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is needed: apt-get install wrk")
 
 
 def prepare_environment(args) -> dict:
@@ -179,14 +202,15 @@ def prepare_environment(args) -> dict:
         "STATIC_ROOT": str(ROOT / "var" / "bench-static"),
         "LOG_LEVEL": "WARNING",
         "GUNICORN_ACCESSLOG": "",  # no access log: its formatting would be measured too
+        "GUNICORN_MAX_REQUESTS": "0",  # no worker recycling in the middle of a measurement
     }
-    python = sys.executable
     database = args.database_url.rsplit("/", 1)[-1]
-    subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-q", "-c", f"DROP DATABASE IF EXISTS {database}"], check=True)
-    subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-q", "-c", f"CREATE DATABASE {database}"], check=True)
+    psql = ["psql", "-h", "127.0.0.1", "-U", "postgres", "-q", "-c"]
+    subprocess.run([*psql, f"DROP DATABASE IF EXISTS {database}"], check=True, capture_output=True)
+    subprocess.run([*psql, f"CREATE DATABASE {database}"], check=True)
     subprocess.run(["redis-cli", "-u", args.redis_url, "flushdb"], check=True, capture_output=True)
     for command in (["migrate", "--noinput", "-v", "0"], ["collectstatic", "--noinput", "-v", "0"], ["loaddemo"]):
-        subprocess.run([python, "manage.py", *command], cwd=ROOT, env=env, check=True, capture_output=True)
+        subprocess.run([sys.executable, "manage.py", *command], cwd=ROOT, env=env, check=True, capture_output=True)
     return env
 
 
@@ -194,16 +218,15 @@ def start_gunicorn(env: dict, workers: int, threads: int) -> subprocess.Popen:
     server = subprocess.Popen(
         [
             sys.executable, "-m", "gunicorn", "cashloan.wsgi", "-c", str(ROOT / "gunicorn.conf.py"),
-            "-b", f"{HOST}:{PORT}", "-w", str(workers), "--threads", str(threads),
-            "--log-level", "warning",
+            "-b", f"{HOST}:{PORT}", "-w", str(workers), "--threads", str(threads), "--log-level", "warning",
         ],
         cwd=ROOT, env=env,
     )
     for _ in range(100):
         try:
-            subprocess.run(["curl", "-sf", f"http://{HOST}:{PORT}/healthz"], check=True, capture_output=True)
-            return server
-        except subprocess.CalledProcessError:
+            with urllib.request.urlopen(f"{BASE}/healthz", timeout=2):
+                return server
+        except OSError:
             time.sleep(0.2)
     server.terminate()
     raise SystemExit("gunicorn did not come up")
@@ -213,26 +236,28 @@ def main() -> None:
     parser = argparse.ArgumentParser(description="Load benchmark of the signed API under gunicorn.")
     parser.add_argument("--seconds", type=float, default=3.0, help="per endpoint and level")
     parser.add_argument("--levels", default="1,4,16")
-    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/cashloan_bench")
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/9")
     args = parser.parse_args()
 
+    ensure_wrk()
     env = prepare_environment(args)
     password_cipher = subprocess.run(
-        [sys.executable, "-c", "from accounts.crypto import encrypt_password; print(encrypt_password('demo1234'))"],
-        cwd=ROOT, env={**env, "DJANGO_SETTINGS_MODULE": "cashloan.settings"}, capture_output=True, text=True,
+        [sys.executable, "-c", f"from accounts.crypto import encrypt_password; print(encrypt_password({DEMO_PASSWORD!r}))"],
+        cwd=ROOT, env={**env, "DJANGO_SETTINGS_MODULE": "cashloan.settings"}, capture_output=True, text=True, check=True,
     ).stdout.strip()
     server = start_gunicorn(env, args.workers, args.threads)
     try:
         levels = [int(level) for level in args.levels.split(",")]
-        print(f"gunicorn: {args.workers} workers × {args.threads} threads (gthread), DEBUG off, PostgreSQL + Redis")
-        print(f"{args.seconds:.0f} s per endpoint and level; latencies of whole requests on keep-alive connections\n")
-        results = asyncio.run(scenario(args.seconds, levels, password_cipher))
+        print(f"gunicorn: {args.workers} workers × {args.threads} threads (gthread), DEBUG off, PostgreSQL + Redis; load: wrk")
+        print(f"{args.seconds:g} s per endpoint and level, keep-alive connections, a fresh signature per request\n")
+        with tempfile.TemporaryDirectory() as folder:
+            results = scenario(Path(folder), args.seconds, levels, password_cipher)
         report(results)
         peaks = worker_peak_memory_kib(server.pid)
-        print("\npeak memory (VmHWM) per worker: " + ", ".join(f"{kib / 1024:.1f} MiB" for kib in peaks.values()))
+        print("\npeak memory (VmHWM) per worker: " + ", ".join(f"{kib / 1024:.1f} MiB" for kib in peaks))
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
