@@ -57,9 +57,11 @@ class Login(ApiView):
         codes.LOGIN_WRONG_PASSWORD: "登陆授权失败，密码错误",
         codes.LOGIN_LOCKED: "登陆授权失败，多次密码错误，账号被锁",
         codes.LOGIN_FAILED: "登陆授权失败（账号已停用）",
+        RATE_LIMITED: "登录请求过于频繁（每 IP 每分钟上限）",
     }
 
     def handle(self, request, data):
+        services.limit_login_attempts(client_ip(request._request))
         user = services.authenticate_customer(mobile=data["username"], password_cipher=data["password"])
         return services.start_session(request._request, user, app_type=data["appType"], token=data["token"])
 

@@ -10,7 +10,8 @@ from django.contrib.auth import HASH_SESSION_KEY, login
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from cashloan.api.errors import ApiError, MalformedRequest
+from cashloan.api import ratelimit
+from cashloan.api.errors import ApiError, MalformedRequest, RateLimited
 from messaging.services import send_sms
 
 from . import codes, lockout, validators
@@ -62,6 +63,12 @@ def require_registered(mobile: str, message: str = codes.MESSAGE_MOBILE_NOT_REGI
 
 
 # --- login and sessions (§4, §18) -----------------------------------------------------------
+
+def limit_login_attempts(ip: str) -> None:
+    """Each attempt costs a deliberately slow password hash: bound them per client address."""
+    if not ratelimit.hit(f"login:ip:{ip}", settings.LOGIN_IP_PER_MINUTE, 60):
+        raise RateLimited("登录请求过于频繁，请稍后再试")
+
 
 def authenticate_customer(*, mobile: str, password_cipher: str) -> User:
     """The customer whose password this is, or the §4 refusal code."""

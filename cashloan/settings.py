@@ -204,6 +204,7 @@ SMS_IP_HOURLY_LIMIT = env.int("SMS_IP_HOURLY_LIMIT", default=20)
 LOGIN_MAX_FAILURES = env.int("LOGIN_MAX_FAILURES", default=5)
 LOGIN_FAILURE_WINDOW_SECONDS = env.int("LOGIN_FAILURE_WINDOW_SECONDS", default=900)
 LOGIN_LOCK_SECONDS = env.int("LOGIN_LOCK_SECONDS", default=900)
+LOGIN_IP_PER_MINUTE = env.int("LOGIN_IP_PER_MINUTE", default=60)
 VERIFICATION_PROVIDER = env("VERIFICATION_PROVIDER", default="accounts.providers.LocalVerificationProvider")
 
 # --- Products and loans ---------------------------------------------------------------------------

@@ -35,6 +35,17 @@ class TestLogin:
         devices = {(d.app_type, d.token) for d in Device.objects.filter(user=user)}
         assert devices == {("2", "ios-token"), ("1", "android-token")}
 
+    def test_attempts_per_ip_are_bounded(self, api, settings):
+        """Each attempt costs a slow password hash: past LOGIN_IP_PER_MINUTE, 90005000 (CONTRACT §4)."""
+        settings.LOGIN_IP_PER_MINUTE = 3
+        user = UserFactory()
+        replies = [api.post("/security/login", login_payload(user.mobile, "wrong-pass")).code for _ in range(3)]
+        assert replies == ["90002000"] * 3
+        reply = api.post("/security/login", login_payload(user.mobile, "secret123"))
+        assert (reply.body["exceptionFlag"], reply.code) == ("9999", "90005000")
+        other_ip = api.post("/security/login", login_payload(user.mobile, "secret123"), REMOTE_ADDR="10.0.0.8")
+        assert other_ip.code == "90000000"
+
     def test_no_account(self, api):
         reply = api.post("/security/login", login_payload("13912345678", "secret123"))
         assert (reply.body["exceptionFlag"], reply.code) == ("9999", "90001000")
