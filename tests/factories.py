@@ -1,11 +1,14 @@
 """factory_boy factories and small helpers shared by the tests."""
 
+from datetime import date
 from decimal import Decimal
 
 import factory
+from django.utils import timezone
 
 from accounts.crypto import encrypt_password  # noqa: F401  (what the app sends; tests import it from here)
 from accounts.models import User
+from loans.models import LoanApplication
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -77,3 +80,53 @@ class ProductFactory(factory.django.DjangoModelFactory):
             default_repay_term_unit=2,
             service_fee_rate=Decimal("0.0100"),
         )
+
+
+class LoanApplicationFactory(factory.django.DjangoModelFactory):
+    """Status 0, like the seed's §26 sample: 500 for 14 days at 36 %, one payment, penalty 54 %."""
+
+    class Meta:
+        model = LoanApplication
+
+    code = factory.Sequence(lambda n: f"LN{n:010d}")
+    user = factory.SubFactory(VerifiedUserFactory)
+    product = factory.SubFactory(ProductFactory)
+    status = 0
+    apply_amount = Decimal("500.00")
+    service_fee = Decimal("0.00")
+    reply_amount = factory.LazyAttribute(lambda loan: loan.apply_amount - loan.service_fee)
+    interest_rate = Decimal("0.3600")
+    penalty_rate = Decimal("0.5400")
+    period_fee = Decimal("0.00")
+    term_count = 14
+    term_unit = 1
+    repay_term_count = 1
+    repay_term_unit = 1
+    repay_type = 1
+    purpose = "21"
+    other_channels = "01"
+
+    class Params:
+        # Like 分期贷: 3000 over 3 months at 12 %, flat (type 4), monthly, 1 % service fee.
+        instalments = factory.Trait(
+            product=factory.SubFactory(ProductFactory, instalments=True),
+            apply_amount=Decimal("3000.00"),
+            service_fee=Decimal("30.00"),
+            interest_rate=Decimal("0.1200"),
+            term_count=3,
+            term_unit=2,
+            repay_term_count=1,
+            repay_term_unit=2,
+            repay_type=4,
+        )
+
+
+def freeze_today(monkeypatch, day: date) -> None:
+    """Make "today" (Asia/Shanghai) ``day``: ``timezone.localdate()`` without arguments; clocks
+    and other dates unchanged."""
+    real_localdate = timezone.localdate
+
+    def localdate(value=None, tz=None):
+        return day if value is None else real_localdate(value, tz)
+
+    monkeypatch.setattr(timezone, "localdate", localdate)

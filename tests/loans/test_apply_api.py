@@ -10,12 +10,11 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
 
 from loans import applications
 from loans.credit import available_credit, outstanding_principal
 from loans.models import LoanApplication, RepaymentPeriod, StatusChange
-from tests.factories import ProductFactory
+from tests.factories import ProductFactory, freeze_today
 from tests.products.support import (
     APPLY_PATH,
     QUOTE_PATH,
@@ -35,8 +34,7 @@ TODAY = date(2024, 1, 15)
 
 @pytest.fixture(autouse=True)
 def frozen_today(monkeypatch):
-    real_localdate = timezone.localdate
-    monkeypatch.setattr(timezone, "localdate", lambda value=None, tz=None: TODAY if value is None else real_localdate(value, tz))
+    freeze_today(monkeypatch, TODAY)
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from decimal import ROUND_HALF_UP, Decimal
 import pytest
 from django.utils import timezone
 
-from tests.factories import ProductFactory
+from tests.factories import ProductFactory, freeze_today
 from tests.products.support import QUOTE_PATH, customer as make_customer, instalment_payload, instalment_product, quote_payload
 
 pytestmark = pytest.mark.django_db
@@ -21,8 +21,7 @@ TODAY = date(2024, 1, 15)
 
 @pytest.fixture(autouse=True)
 def frozen_today(monkeypatch):
-    real_localdate = timezone.localdate
-    monkeypatch.setattr(timezone, "localdate", lambda value=None, tz=None: TODAY if value is None else real_localdate(value, tz))
+    freeze_today(monkeypatch, TODAY)
 
 
 @pytest.fixture

@@ -7,30 +7,16 @@ import factory
 from django.utils import timezone
 
 from loans.models import ApplicationStatus, LoanApplication, Repayment, RepaymentPeriod
-from tests.factories import ProductFactory, VerifiedUserFactory
+from tests.factories import LoanApplicationFactory
 
 
-class LoanFactory(factory.django.DjangoModelFactory):
-    """A 14-day, 1 000 yuan loan at 36 %, one payment at maturity (like the demo product)."""
-
-    class Meta:
-        model = LoanApplication
+class LoanFactory(LoanApplicationFactory):
+    """A 14-day, 1 000 yuan loan at 36 %, one payment at maturity, 100 yuan service fee."""
 
     code = factory.Sequence(lambda n: f"L{n:010d}")
-    user = factory.SubFactory(VerifiedUserFactory)
-    product = factory.SubFactory(ProductFactory)
-    status = ApplicationStatus.PENDING
     apply_amount = Decimal("1000.00")
     service_fee = Decimal("100.00")
-    reply_amount = Decimal("900.00")
-    interest_rate = Decimal("0.3600")
-    penalty_rate = Decimal("0.5400")
-    period_fee = Decimal("0.00")
-    term_count = 14
-    term_unit = 1
     repay_term_count = 14
-    repay_term_unit = 1
-    repay_type = 1
 
 
 class PeriodFactory(factory.django.DjangoModelFactory):
