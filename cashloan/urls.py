@@ -4,6 +4,9 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 
 from .health import healthz
 
+admin.site.site_header = "现金贷管理后台"
+admin.site.site_title = "现金贷管理后台"
+
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),

@@ -42,3 +42,7 @@ def test_loan_officer_may_review(client):
     officer = staff_in("信贷专员")
     assert officer.has_perm("loans.review_loanapplication")
     assert not staff_in("运营").has_perm("loans.review_loanapplication")
+
+
+def test_back_office_is_branded(admin_client):
+    assert "现金贷管理后台" in admin_client.get("/admin/").content.decode()
