@@ -7,6 +7,7 @@ from rest_framework import exceptions as drf_exceptions
 from rest_framework.views import set_rollback
 
 from . import codes
+from .envelope import envelope, envelope_response
 
 logger = logging.getLogger("cashloan.api")
 
@@ -67,10 +68,16 @@ class MethodNotAllowed(ApiError):
     message = "只接受 POST 请求"
 
 
+def error_response(error: ApiError):
+    body = envelope(error.code, error.message, error.result_set, success=False)
+    response = envelope_response(body, status=error.http_status)
+    if isinstance(error, MethodNotAllowed):
+        response["Allow"] = "POST"
+    return response
+
+
 def exception_handler(exc, context):
     """DRF's EXCEPTION_HANDLER: every exception becomes an envelope, never a traceback."""
-    from .views import error_response  # the view module renders envelopes
-
     set_rollback()
     request = context.get("request")
     if isinstance(exc, ApiError):

@@ -15,7 +15,7 @@ from rest_framework.views import APIView
 
 from . import codes
 from .envelope import Page, envelope, envelope_response
-from .errors import ApiError, MalformedRequest, MethodNotAllowed, NotLoggedIn
+from .errors import MalformedRequest, MethodNotAllowed, NotLoggedIn
 from .parsers import read_json_object
 from .verification import verify_request
 
@@ -28,14 +28,6 @@ class _OnlyEnvelope(BaseContentNegotiation):
 
     def select_renderer(self, request, renderers, format_suffix=None):
         return renderers[0], renderers[0].media_type
-
-
-def error_response(error: ApiError):
-    body = envelope(error.code, error.message, error.result_set, success=False)
-    response = envelope_response(body, status=error.http_status)
-    if isinstance(error, MethodNotAllowed):
-        response["Allow"] = "POST"
-    return response
 
 
 class ApiView(APIView):
