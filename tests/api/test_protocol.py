@@ -7,13 +7,10 @@ import time
 
 import pytest
 from django.conf import settings
-from django.contrib.auth import SESSION_KEY
 from django.core.cache import caches
-from django.test import override_settings
 
 from cashloan.api import verification
 from cashloan.api.signing import canonical_json, compute_sign, payload_sign, sign_request, signature_matches
-from tests.conftest import SignedClient
 from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.api.urls")]

@@ -1,6 +1,5 @@
 """Per-IP limits count the real client, also behind proxies, and cannot be forged."""
 
-import pytest
 from django.test import RequestFactory
 
 from cashloan.api.ratelimit import client_ip, hit

@@ -4,7 +4,7 @@ loan on "分期贷" with its annualised cost checked against an independent XIRR
 """
 
 import math
-from datetime import date, timedelta
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
