@@ -3,7 +3,8 @@
     .venv/bin/python bench/load.py [--seconds 3] [--levels 1,4,16]
 
 Starts gunicorn (``gunicorn.conf.py``, DEBUG off, PostgreSQL, Redis) on 127.0.0.1:8077 with
-``ROOT_URLCONF=bench.urls``, loads the demo data, then for each concurrency level drives each
+``ROOT_URLCONF=bench.urls``, loads the demo data and gives the demo customer a loan history
+(``bench/history.py``), then for each concurrency level drives each
 endpoint for a fixed time with ``wrk`` (Debian's package; installed when missing and root),
 on keep-alive connections, each request carrying its own signature made in advance (a
 signature is accepted once), and prints requests/s, p50 and p99 latency, the ratio to a plain
@@ -210,7 +211,8 @@ def prepare_environment(args) -> dict:
     subprocess.run([*psql, f"DROP DATABASE IF EXISTS {database}"], check=True, capture_output=True)
     subprocess.run([*psql, f"CREATE DATABASE {database}"], check=True)
     subprocess.run(["redis-cli", "-u", args.redis_url, "flushdb"], check=True, capture_output=True)
-    for command in (["migrate", "--noinput", "-v", "0"], ["collectstatic", "--noinput", "-v", "0"], ["loaddemo"]):
+    history = ["shell", "-c", "import bench.history; bench.history.load()"]
+    for command in (["migrate", "--noinput", "-v", "0"], ["collectstatic", "--noinput", "-v", "0"], ["loaddemo"], history):
         subprocess.run([sys.executable, "manage.py", *command], cwd=ROOT, env=env, check=True, capture_output=True)
     return env
 

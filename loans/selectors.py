@@ -14,7 +14,7 @@ from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 
 from .amortization import overdue_penalty
-from .credit import available_credit
+from .credit import NOT_DISBURSED_STATUSES, credit_left
 from .models import ApplicationStatus, LoanApplication, RepaymentPeriod
 
 Settlement = RepaymentPeriod.Settlement
@@ -43,6 +43,14 @@ def contract_path(application_id) -> str:
 # --------------------------------------------------------------------------
 
 
+# What a §26 row shows: the loan's phone book and the product's texts stay in the database.
+REPAY_ROW_FIELDS = (
+    "number", "due_date", "settlement", "principal", "interest", "fee",
+    "paid_principal", "paid_interest", "paid_fee", "paid_penalty",
+    "application__code", "application__apply_amount", "application__penalty_rate", "application__product__name",
+)
+
+
 def repay_periods(user, condition: str, today: date) -> QuerySet[RepaymentPeriod]:
     """The caller's schedule periods of disbursed or paid-off loans, by due date then loan.
 
@@ -52,7 +60,8 @@ def repay_periods(user, condition: str, today: date) -> QuerySet[RepaymentPeriod
     """
     periods = RepaymentPeriod.objects.filter(application__user=user, application__status__in=SERVICED_STATUSES)
     periods = periods.filter(_condition_filter(condition or RepayCondition.ALL, today))
-    return periods.select_related("application__product").order_by("due_date", "application__applied_at", "application_id", "number")
+    periods = periods.select_related("application__product").only(*REPAY_ROW_FIELDS)
+    return periods.order_by("due_date", "application__applied_at", "application_id", "number")
 
 
 def _condition_filter(condition: str, today: date) -> Q:
@@ -83,8 +92,11 @@ class PeriodFigures:
 def period_figures(period: RepaymentPeriod, today: date) -> PeriodFigures:
     if period.is_paid:
         return PeriodFigures(period.paid_principal, period.paid_interest, period.paid_fee, period.paid_penalty)
-    penalty = overdue_penalty(period.principal, period.application.penalty_rate, period.due_date, today)
-    return PeriodFigures(period.principal, period.interest, period.fee, penalty)
+    return unpaid_figures(period.principal, period.interest, period.fee, period.application.penalty_rate, period.due_date, today)
+
+
+def unpaid_figures(principal, interest, fee, penalty_rate, due_date: date, today: date) -> PeriodFigures:
+    return PeriodFigures(principal, interest, fee, overdue_penalty(principal, penalty_rate, due_date, today))
 
 
 # --------------------------------------------------------------------------
@@ -103,28 +115,33 @@ class UserCenter:
 
 
 def user_center(user, today: date) -> UserCenter:
+    """Two queries: the sums over the caller's applications, and their unpaid periods."""
+    sums = LoanApplication.objects.filter(user=user).aggregate(
+        lent=Sum("apply_amount", filter=Q(status__in=SERVICED_STATUSES)),
+        not_disbursed=Sum("apply_amount", filter=Q(status__in=NOT_DISBURSED_STATUSES)),
+    )
+    unpaid = unpaid_period_figures(user, today)
+    outstanding = (sums["not_disbursed"] or ZERO) + sum((figures.principal for figures in unpaid), ZERO)
     return UserCenter(
         real_name=user.real_name,
         mobile=user.mobile or user.username,
-        available_credit=available_credit(user),
+        available_credit=credit_left(user.total_credit, outstanding),
         total_credit=user.total_credit,
-        total_apply_amount=total_apply_amount(user),
-        total_need_pay_amount=total_need_pay_amount(user, today),
+        total_apply_amount=sums["lent"] or ZERO,
+        total_need_pay_amount=sum((figures.total for figures in unpaid), ZERO),
     )
 
 
-def total_apply_amount(user) -> Decimal:
-    """Sum of the amounts of loans actually lent (disbursed or paid off)."""
-    total = LoanApplication.objects.filter(user=user, status__in=SERVICED_STATUSES).aggregate(s=Sum("apply_amount"))["s"]
-    return total or ZERO
-
-
-def total_need_pay_amount(user, today: date) -> Decimal:
-    """Everything left on the caller's disbursed loans: principal, interest, fee, penalty today."""
-    unpaid = RepaymentPeriod.objects.filter(
-        application__user=user, application__status=ApplicationStatus.DISBURSED, settlement=Settlement.UNPAID
-    ).select_related("application")
-    return sum((period_figures(period, today).total for period in unpaid), ZERO)
+def unpaid_period_figures(user, today: date) -> list[PeriodFigures]:
+    """What each unpaid period of the caller's disbursed loans asks for today, penalty included."""
+    rows = (
+        RepaymentPeriod.objects.filter(
+            application__user=user, application__status=ApplicationStatus.DISBURSED, settlement=Settlement.UNPAID
+        )
+        .order_by()
+        .values_list("principal", "interest", "fee", "application__penalty_rate", "due_date")
+    )
+    return [unpaid_figures(*row, today) for row in rows]
 
 
 # --------------------------------------------------------------------------

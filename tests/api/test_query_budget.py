@@ -256,7 +256,7 @@ BUDGET = [
     Path("getCustomMessage", "/appCommonApi/getCustomMessage", _page(), 3, 4),
     Path("getSystemMessage", "/openCommonApi/getSystemMessage", _page(), 2, 2),
     Path("getRepayInfoList", "/appCommonApi/getRepayInfoList", _page(condition="0"), 3, 4),
-    Path("getUserCenterInfo", "/appCommonApi/getUserCenterInfo", lambda w: {}, 5, 6),
+    Path("getUserCenterInfo", "/appCommonApi/getUserCenterInfo", lambda w: {}, 3, 4),
     Path("getLoanApplyInfoList", "/appCommonApi/getLoanApplyInfoList", _page(), 3, 4),
     Path("getLoanApplyRepayList", "/appCommonApi/getLoanApplyRepayList", _schedule, 3, 4),
     Path("authUserBankCard", "/appCommonApi/authUserBankCard", _bank_card, 10, 11),
