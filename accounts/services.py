@@ -92,7 +92,7 @@ def start_session(request, user: User, *, app_type: str, token: str) -> str:
     """Log in (Django's session: a new key, cookie set) and remember the device."""
     if app_type not in AppType.values:
         raise MalformedRequest("请求报文传输信息有误：appType 须为 1、2 或 3")
-    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
     Device.objects.update_or_create(
         user=user, token=token, defaults={"app_type": app_type, "last_login_at": timezone.now()}
     )

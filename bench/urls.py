@@ -2,6 +2,7 @@
 
 ``/bench/plain``: a plain Django JSON view (no signature, no envelope) — the yardstick.
 ``/bench/ping``: the smallest signed endpoint — the protocol layer's own cost.
+``/bench/session-ping``: the same behind a login — adds the session and the user row.
 """
 
 from django.http import JsonResponse
@@ -20,6 +21,10 @@ class Ping(ApiView):
         return {"pong": "1"}
 
 
+class SessionPing(Ping):
+    login_required = True
+
+
 @csrf_exempt
 def plain_json(request):
     return JsonResponse({"pong": "1"})
@@ -28,5 +33,6 @@ def plain_json(request):
 urlpatterns = [
     path("bench/plain", plain_json),
     api_path("bench/ping", Ping),
+    api_path("bench/session-ping", SessionPing),
     *project_urlpatterns,
 ]

@@ -121,6 +121,7 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 
 # --- Auth ---------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = ["accounts.backends.UserBackend"]
 PASSWORD_HASHERS = [
     "cashloan.hashers.TunedArgon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
