@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from .amortization import overdue_penalty
@@ -115,33 +115,42 @@ class UserCenter:
 
 
 def user_center(user, today: date) -> UserCenter:
-    """Two queries: the sums over the caller's applications, and their unpaid periods."""
-    sums = LoanApplication.objects.filter(user=user).aggregate(
-        lent=Sum("apply_amount", filter=Q(status__in=SERVICED_STATUSES)),
-        not_disbursed=Sum("apply_amount", filter=Q(status__in=NOT_DISBURSED_STATUSES)),
-    )
-    unpaid = unpaid_period_figures(user, today)
-    outstanding = (sums["not_disbursed"] or ZERO) + sum((figures.principal for figures in unpaid), ZERO)
+    """One query over the caller's applications (a handful of narrow rows, summed here), and
+    one over the unpaid periods of the disbursed ones when there are any."""
+    loans = LoanApplication.objects.filter(user=user).order_by().values_list("id", "status", "apply_amount", "penalty_rate")
+    lent, not_disbursed, penalty_rates = ZERO, ZERO, {}
+    for loan_id, status, amount, penalty_rate in loans:
+        if status in SERVICED_STATUSES:
+            lent += amount
+        if status in NOT_DISBURSED_STATUSES:
+            not_disbursed += amount
+        if status == ApplicationStatus.DISBURSED:
+            penalty_rates[loan_id] = penalty_rate
+    unpaid = unpaid_period_figures(penalty_rates, today)
+    outstanding = not_disbursed + sum((figures.principal for figures in unpaid), ZERO)
     return UserCenter(
         real_name=user.real_name,
         mobile=user.mobile or user.username,
         available_credit=credit_left(user.total_credit, outstanding),
         total_credit=user.total_credit,
-        total_apply_amount=sums["lent"] or ZERO,
+        total_apply_amount=lent,
         total_need_pay_amount=sum((figures.total for figures in unpaid), ZERO),
     )
 
 
-def unpaid_period_figures(user, today: date) -> list[PeriodFigures]:
-    """What each unpaid period of the caller's disbursed loans asks for today, penalty included."""
+def unpaid_period_figures(penalty_rates: dict, today: date) -> list[PeriodFigures]:
+    """What each unpaid period of the loans ``penalty_rates`` names (id → rate) asks for today."""
+    if not penalty_rates:
+        return []
     rows = (
-        RepaymentPeriod.objects.filter(
-            application__user=user, application__status=ApplicationStatus.DISBURSED, settlement=Settlement.UNPAID
-        )
+        RepaymentPeriod.objects.filter(application_id__in=penalty_rates, settlement=Settlement.UNPAID)
         .order_by()
-        .values_list("principal", "interest", "fee", "application__penalty_rate", "due_date")
+        .values_list("application_id", "principal", "interest", "fee", "due_date")
     )
-    return [unpaid_figures(*row, today) for row in rows]
+    return [
+        unpaid_figures(principal, interest, fee, penalty_rates[loan_id], due_date, today)
+        for loan_id, principal, interest, fee, due_date in rows
+    ]
 
 
 # --------------------------------------------------------------------------
