@@ -1,4 +1,5 @@
-"""A customer's available credit (CONTRACT §4 ``20005005``; the user centre §27 shows it too).
+"""A customer's loans in sums, and the available credit (CONTRACT §4 ``20005005``; the user
+centre §27 shows both).
 
 Outstanding principal is what the customer still owes or has been promised over the
 unfinished loans: a loan not yet disbursed (pending, in review, approved) counts for its
@@ -6,27 +7,47 @@ whole amount, a disbursed one for the principal of its unpaid periods (periods a
 paid in full).
 """
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Sum
 
 from cashloan.models import ZERO
 
-from .models import UNFINISHED_STATUSES, ApplicationStatus, LoanApplication, RepaymentPeriod
+from .models import SERVICED_STATUSES, UNFINISHED_STATUSES, ApplicationStatus, LoanApplication, RepaymentPeriod
 
 NOT_DISBURSED_STATUSES = tuple(status for status in UNFINISHED_STATUSES if status != ApplicationStatus.DISBURSED)
 
 
+@dataclass(frozen=True)
+class LoanTotals:
+    lent: Decimal  # amounts of the loans disbursed or paid off
+    not_disbursed: Decimal  # amounts promised: pending, in review, approved
+    disbursed_penalty_rates: dict  # id → penalty rate of each disbursed, unfinished loan
+
+
+def loan_totals(user) -> LoanTotals:
+    """One query: the customer's applications are a handful of narrow rows, summed here."""
+    lent, not_disbursed, penalty_rates = ZERO, ZERO, {}
+    rows = LoanApplication.objects.filter(user=user).order_by().values_list("id", "status", "apply_amount", "penalty_rate")
+    for loan_id, status, amount, penalty_rate in rows:
+        if status in SERVICED_STATUSES:
+            lent += amount
+        if status in NOT_DISBURSED_STATUSES:
+            not_disbursed += amount
+        if status == ApplicationStatus.DISBURSED:
+            penalty_rates[loan_id] = penalty_rate
+    return LoanTotals(lent, not_disbursed, penalty_rates)
+
+
 def outstanding_principal(user) -> Decimal:
-    not_disbursed = LoanApplication.objects.filter(user=user, status__in=NOT_DISBURSED_STATUSES).aggregate(
-        total=Sum("apply_amount")
-    )["total"]
-    disbursed_unpaid = RepaymentPeriod.objects.filter(
-        application__user=user,
-        application__status=ApplicationStatus.DISBURSED,
-        settlement=RepaymentPeriod.Settlement.UNPAID,
+    totals = loan_totals(user)
+    if not totals.disbursed_penalty_rates:
+        return totals.not_disbursed
+    unpaid = RepaymentPeriod.objects.filter(
+        application_id__in=totals.disbursed_penalty_rates, settlement=RepaymentPeriod.Settlement.UNPAID
     ).aggregate(total=Sum("principal"))["total"]
-    return (not_disbursed or ZERO) + (disbursed_unpaid or ZERO)
+    return totals.not_disbursed + (unpaid or ZERO)
 
 
 def available_credit(user) -> Decimal | None:

@@ -28,6 +28,9 @@ UNFINISHED_STATUSES = (
     ApplicationStatus.DISBURSED,
 )
 
+# Loans whose money was lent: they have a schedule, and count in "total lent" (§27).
+SERVICED_STATUSES = (ApplicationStatus.DISBURSED, ApplicationStatus.PAID_OFF)
+
 
 class LoanApplication(models.Model):
     """One loan, from application to pay-off (CONTRACT §8 statuses 0–5).

@@ -14,12 +14,11 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from .amortization import overdue_penalty
-from .credit import NOT_DISBURSED_STATUSES, credit_left
-from .models import ApplicationStatus, LoanApplication, RepaymentPeriod
+from .credit import credit_left, loan_totals
+from .models import SERVICED_STATUSES, LoanApplication, RepaymentPeriod
 
 Settlement = RepaymentPeriod.Settlement
 ZERO = Decimal("0.00")
-SERVICED_STATUSES = (ApplicationStatus.DISBURSED, ApplicationStatus.PAID_OFF)
 CONTRACT_NAME = "借款合同"
 
 
@@ -115,25 +114,16 @@ class UserCenter:
 
 
 def user_center(user, today: date) -> UserCenter:
-    """One query over the caller's applications (a handful of narrow rows, summed here), and
-    one over the unpaid periods of the disbursed ones when there are any."""
-    loans = LoanApplication.objects.filter(user=user).order_by().values_list("id", "status", "apply_amount", "penalty_rate")
-    lent, not_disbursed, penalty_rates = ZERO, ZERO, {}
-    for loan_id, status, amount, penalty_rate in loans:
-        if status in SERVICED_STATUSES:
-            lent += amount
-        if status in NOT_DISBURSED_STATUSES:
-            not_disbursed += amount
-        if status == ApplicationStatus.DISBURSED:
-            penalty_rates[loan_id] = penalty_rate
-    unpaid = unpaid_period_figures(penalty_rates, today)
-    outstanding = not_disbursed + sum((figures.principal for figures in unpaid), ZERO)
+    """Two queries at most: the customer's loans, and the unpaid periods of the disbursed ones."""
+    totals = loan_totals(user)
+    unpaid = unpaid_period_figures(totals.disbursed_penalty_rates, today)
+    outstanding = totals.not_disbursed + sum((figures.principal for figures in unpaid), ZERO)
     return UserCenter(
         real_name=user.real_name,
         mobile=user.mobile or user.username,
         available_credit=credit_left(user.total_credit, outstanding),
         total_credit=user.total_credit,
-        total_apply_amount=lent,
+        total_apply_amount=totals.lent,
         total_need_pay_amount=sum((figures.total for figures in unpaid), ZERO),
     )
 

@@ -92,9 +92,9 @@ def _status_counts() -> list[StatusCount]:
 
 
 def _disbursed_totals() -> dict:
-    from loans.models import ApplicationStatus, LoanApplication
+    from loans.models import SERVICED_STATUSES, LoanApplication
 
-    ever_disbursed = LoanApplication.objects.filter(status__in=[ApplicationStatus.DISBURSED, ApplicationStatus.PAID_OFF])
+    ever_disbursed = LoanApplication.objects.filter(status__in=SERVICED_STATUSES)
     row = ever_disbursed.aggregate(count=Count("pk"), amount=Coalesce(Sum("apply_amount"), ZERO, output_field=_money()))
     return row
 
