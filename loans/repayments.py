@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from cashloan.api.errors import ApiError
+from cashloan.models import ZERO
 from messaging.notifications import LoanEvent, notify_loan_event
 
 from . import codes
@@ -30,7 +31,6 @@ from .payments import get_payment_provider
 logger = logging.getLogger(__name__)
 
 Settlement = RepaymentPeriod.Settlement
-ZERO = Decimal("0.00")
 
 
 class PlanNotFound(ApiError):

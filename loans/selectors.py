@@ -13,12 +13,13 @@ from decimal import Decimal
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from cashloan.models import ZERO
+
 from .amortization import overdue_penalty
 from .credit import credit_left, loan_totals
 from .models import SERVICED_STATUSES, LoanApplication, RepaymentPeriod
 
 Settlement = RepaymentPeriod.Settlement
-ZERO = Decimal("0.00")
 CONTRACT_NAME = "借款合同"
 
 
