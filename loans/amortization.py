@@ -1,10 +1,14 @@
 """Repayment schedules, overdue penalties, payoff amounts and annualised cost.
 
-Pure functions: standard library only, no Django, no ORM.
+Pure functions: standard library only, no Django, no ORM. The words (term units, interval
+units, repayment types) and the rules every loan obeys come from ``products.terms``, itself
+standard library only.
 
 Rules (from the project contract):
 
-* Money is ``Decimal`` rounded half-up to cents (``quantize_money``). Rates are
+* Money is ``Decimal`` rounded half-up to cents (``quantize_money``: the rounding of
+  ``cashloan.money``, written again here so that the maths needs nothing but the standard
+  library; a test holds the two equal). Rates are
   annual ``Decimal`` fractions: ``Decimal("0.36")`` is 36 %.
 * Term units: 1 day, 2 month. Interval units: 1 day, 2 month, 3 quarter
   (3 months), 4 year (12 months).
@@ -39,8 +43,17 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal, localcontext
-from enum import IntEnum
 from typing import Protocol
+
+from products.terms import (
+    IntervalUnit,
+    RepayType,
+    TermUnit,
+    annuity_on_day_term,
+    day_interval_on_month_term,
+    interval_length,
+    splits_into_whole_periods,
+)
 
 CENT = Decimal("0.01")
 ZERO_MONEY = Decimal("0.00")
@@ -48,32 +61,6 @@ RATE_PLACES = Decimal("0.0001")
 DAYS_PER_INTEREST_YEAR = 360
 MONTHS_PER_YEAR = 12
 DAYS_PER_XIRR_YEAR = 365
-
-
-class TermUnit(IntEnum):
-    DAY = 1
-    MONTH = 2
-
-
-class IntervalUnit(IntEnum):
-    DAY = 1
-    MONTH = 2
-    QUARTER = 3
-    YEAR = 4
-
-
-class RepayType(IntEnum):
-    BULLET = 1  # principal and interest in one payment at maturity
-    INTEREST_ONLY = 2  # interest every period, principal with the last one
-    ANNUITY = 3  # equal instalments
-    FLAT = 4  # equal principal and equal interest
-
-
-MONTHS_PER_INTERVAL: dict[IntervalUnit, int] = {
-    IntervalUnit.MONTH: 1,
-    IntervalUnit.QUARTER: 3,
-    IntervalUnit.YEAR: 12,
-}
 
 
 class ScheduleRuleError(Exception):
@@ -237,26 +224,21 @@ def check_amounts(terms: LoanTerms) -> None:
 
 def check_interval_unit(terms: LoanTerms) -> None:
     """DayIntervalOnMonthTerm when a month term has a day interval (types 2-4)."""
-    if (
-        terms.repay_type != RepayType.BULLET
-        and terms.term_unit == TermUnit.MONTH
-        and terms.interval_unit == IntervalUnit.DAY
-    ):
+    if terms.repay_type != RepayType.BULLET and day_interval_on_month_term(terms.term_unit, terms.interval_unit):
         raise DayIntervalOnMonthTerm("a month term needs a month, quarter or year interval")
 
 
 def check_repay_type(terms: LoanTerms) -> None:
     """AnnuityOnDayTerm when equal instalments are asked for on a day term."""
-    if terms.repay_type == RepayType.ANNUITY and terms.term_unit == TermUnit.DAY:
+    if annuity_on_day_term(terms.term_unit, terms.repay_type):
         raise AnnuityOnDayTerm("equal instalments need a month term")
 
 
 def check_whole_periods(terms: LoanTerms) -> None:
     """NotWholePeriods unless the term splits into whole intervals (types 2-4)."""
-    if terms.repay_type == RepayType.BULLET:
-        return
-    interval_length = _interval_length_in_term_units(terms)
-    if interval_length is None or terms.term_count % interval_length != 0:
+    if not splits_into_whole_periods(
+        terms.term_count, terms.term_unit, terms.interval_count, terms.interval_unit, terms.repay_type
+    ):
         raise NotWholePeriods("the term must divide into whole repayment intervals")
 
 
@@ -274,19 +256,11 @@ def period_count(terms: LoanTerms) -> int:
     return terms.term_count // _period_length(terms)
 
 
-def _interval_length_in_term_units(terms: LoanTerms) -> int | None:
-    """Interval length in days (day term) or months (month term); None if incompatible."""
-    if terms.term_unit == TermUnit.DAY:
-        return terms.interval_count if terms.interval_unit == IntervalUnit.DAY else None
-    months_per_interval = MONTHS_PER_INTERVAL.get(terms.interval_unit)
-    return None if months_per_interval is None else terms.interval_count * months_per_interval
-
-
 def _period_length(terms: LoanTerms) -> int:
     """Length of one period in the term's unit (days or months)."""
     if terms.repay_type == RepayType.BULLET:
         return terms.term_count
-    length = _interval_length_in_term_units(terms)
+    length = interval_length(terms.term_unit, terms.interval_count, terms.interval_unit)
     assert length is not None  # guaranteed by check_whole_periods
     return length
 

@@ -8,6 +8,7 @@ from django.db.models import Q
 
 from cashloan.models import ZERO, MoneyField, RateField
 from products.models import Product
+from products.terms import IntervalUnit, RepayType, TermUnit
 
 from .amortization import LoanTerms
 
@@ -52,12 +53,10 @@ class LoanApplication(models.Model):
     penalty_rate = RateField("罚息年利率")
     period_fee = MoneyField("每期费用", default=ZERO)
     term_count = models.PositiveIntegerField("借贷期限")
-    term_unit = models.PositiveSmallIntegerField("期限单位", choices=[(1, "日"), (2, "月")])
+    term_unit = models.PositiveSmallIntegerField("期限单位", choices=TermUnit.choices())
     repay_term_count = models.PositiveIntegerField("还款间隔")
-    repay_term_unit = models.PositiveSmallIntegerField("还款间隔单位", choices=[(1, "日"), (2, "月"), (3, "季"), (4, "年")])
-    repay_type = models.PositiveSmallIntegerField(
-        "还款方式", choices=[(1, "一次性还本付息"), (2, "按期还息到期还本"), (3, "等额本息"), (4, "等本等息")]
-    )
+    repay_term_unit = models.PositiveSmallIntegerField("还款间隔单位", choices=IntervalUnit.choices())
+    repay_type = models.PositiveSmallIntegerField("还款方式", choices=RepayType.choices())
     annualized_cost_rate = RateField("年化综合成本（IRR）", null=True, blank=True)
 
     purpose = models.CharField("借款用途", max_length=4, blank=True)

@@ -7,6 +7,7 @@ from rest_framework import serializers
 
 from cashloan.api.schema import choice, digits, local_date, local_datetime, money, rate, text, uuid_text
 from products.rules import OTHER_CHANNELS_DATA, PURPOSE_DATA
+from products.terms import RepayType, TermUnit
 
 from .models import ApplicationStatus
 
@@ -90,15 +91,15 @@ class LoanApplyInfoResult(serializers.Serializer):
     applyStatus = choice(ApplicationStatus.values, "借款状态 0：待审核 1：审核中 2：审核成功 3：审核拒绝 4：已放款 5：已还完")
     applyAmount = money("借贷金额")
     replyAmount = money("批复（到账）金额")
-    repayType = choice([1, 2, 3, 4], "还款方式 1：一次性还本付息 2：按期还息到期还本 3：等额本息 4：等本等息")
+    repayType = choice(sorted(RepayType.codes()), f"还款方式 {RepayType.legend()}")
     releaseDate = local_datetime("放款时间（未放款为空）", optional=True)
     applyTime = local_datetime("申请时间")
     termCount = digits("借款期限")
-    termUnit = choice([1, 2], "借款期限单位 1：日 2：月")
+    termUnit = choice(sorted(TermUnit.codes()), f"借款期限单位 {TermUnit.legend()}")
     interestRate = rate("年化利率")
     penaltyRate = rate("罚息利率")
     authTermCount = digits("批准期限")
-    authTermUnit = choice([1, 2], "批准期限单位 1：日 2：月")
+    authTermUnit = choice(sorted(TermUnit.codes()), f"批准期限单位 {TermUnit.legend()}")
     useType = choice(PURPOSE_DATA, "借款用途 15–22", optional=True)
     otherChannels = choice(OTHER_CHANNELS_DATA, "其他渠道借款信息 01–03", optional=True)
     contractInfoList = ContractInfoResult(many=True, help_text="合同集合")

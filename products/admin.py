@@ -14,6 +14,7 @@ from cashloan.money import money_str, rate_str
 
 from . import rules
 from .models import LimitType, Product
+from .terms import IntervalUnit, RepayType, TermUnit
 
 
 class ProductForm(forms.ModelForm):
@@ -25,9 +26,9 @@ class ProductForm(forms.ModelForm):
             "interest_rates": "年化利率，小数表示，例如：0.36 表示 36%",
             "single_days": "例如：7, 14",
             "single_months": "例如：3, 6, 12",
-            "term_units": "1 日，2 月；例如：1,2",
-            "repay_types": "1 一次性还本付息，2 按期还息到期还本，3 等额本息，4 等本等息；例如：1,3",
-            "repay_term_units": "1 日，2 月，3 季，4 年；例如：2,3",
+            "term_units": f"{TermUnit.legend(' ', '，')}；例如：1,2",
+            "repay_types": f"{RepayType.legend(' ', '，')}；例如：1,3",
+            "repay_term_units": f"{IntervalUnit.legend(' ', '，')}；例如：2,3",
             "repay_term_counts": "例如：1；留空表示不限",
             "service_fee_rate": "放款时从借款金额中扣除，例如：0.01 表示 1%",
             "penalty_rate": "逾期未还本金的罚息年利率，例如：0.54",

@@ -4,6 +4,8 @@ from django.db import models
 
 from cashloan.models import MoneyField, RateField
 
+from .terms import IntervalUnit, TermUnit
+
 
 class LimitType(models.IntegerChoices):
     RANGE = 0, "区间"
@@ -35,7 +37,7 @@ class Product(models.Model):
     interest_rates = models.CharField("固定年化利率（多个用,分隔）", max_length=200, blank=True)
     default_interest_rate = RateField("默认年化利率")
 
-    term_units = models.CharField("借贷期限单位（1 日 2 月，多个用,分隔）", max_length=10, default="1")
+    term_units = models.CharField(f"借贷期限单位（{TermUnit.legend(' ')}，多个用,分隔）", max_length=10, default="1")
     days_limit_type = models.IntegerField("天数限制类型", choices=LimitType.choices, default=LimitType.FIXED)
     single_min_days = models.PositiveIntegerField("最小天数", null=True, blank=True)
     single_max_days = models.PositiveIntegerField("最大天数", null=True, blank=True)
@@ -48,7 +50,7 @@ class Product(models.Model):
     single_default_months = models.PositiveIntegerField("默认月数", null=True, blank=True)
 
     repay_types = models.CharField("还款方式（1-4，多个用,分隔）", max_length=20, default="1")
-    repay_term_units = models.CharField("还款间隔单位（1 日 2 月 3 季 4 年，多个用,分隔）", max_length=20, default="1,2")
+    repay_term_units = models.CharField(f"还款间隔单位（{IntervalUnit.legend(' ')}，多个用,分隔）", max_length=20, default="1,2")
     repay_term_counts = models.CharField("允许的还款间隔（多个用,分隔，空为不限）", max_length=100, blank=True)
     default_repay_term_count = models.PositiveIntegerField("默认还款间隔", default=1)
     default_repay_term_unit = models.PositiveSmallIntegerField("默认还款间隔单位", default=1)

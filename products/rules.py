@@ -19,15 +19,14 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from loans.amortization import LoanTerms, NotWholePeriods, check_whole_periods
-
 from . import codes
+from .terms import IntervalUnit, RepayType, TermUnit, annuity_on_day_term, day_interval_on_month_term, splits_into_whole_periods
 
 # --- the dictionaries of seed §21 / §23 ----------------------------------------------------
 
-TERM_UNIT_DATA = {"1": "日", "2": "月"}
-REPAY_TERM_UNIT_DATA = {"1": "日", "2": "月", "3": "季", "4": "年"}
-REPAY_TYPE_DATA = {"1": "一次性还本付息", "2": "按期还息到期还本", "3": "等额本息", "4": "等本等息"}
+TERM_UNIT_DATA = TermUnit.dictionary()
+REPAY_TERM_UNIT_DATA = IntervalUnit.dictionary()
+REPAY_TYPE_DATA = RepayType.dictionary()
 PURPOSE_DATA = {
     "15": "租房",
     "16": "购物",
@@ -40,11 +39,9 @@ PURPOSE_DATA = {
 }
 OTHER_CHANNELS_DATA = {"01": "无借款", "02": "有，已结清", "03": "有，未结清"}
 
-DAY, MONTH = 1, 2  # term units (and the first two interval units)
-ANNUITY = 3  # repayment type "equal instalments"
-TERM_UNITS = frozenset({1, 2})
-INTERVAL_UNITS = frozenset({1, 2, 3, 4})
-REPAY_TYPES = frozenset({1, 2, 3, 4})
+TERM_UNITS = TermUnit.codes()
+INTERVAL_UNITS = IntervalUnit.codes()
+REPAY_TYPES = RepayType.codes()
 
 # Sanity bounds for staff input; they also bound the admin's "every combination quotes" search.
 MAX_DAYS = 3650
@@ -210,7 +207,7 @@ class ProductLimits:
     interval_counts: frozenset[int] | None  # None: any count
 
     def term_limit(self, term_unit: int) -> Limit | None:
-        return self.days if term_unit == DAY else self.months
+        return self.days if term_unit == TermUnit.DAY else self.months
 
     def money_violation(self, amount: Decimal, rate: Decimal) -> str | None:
         if not self.amount.allows(amount):
@@ -250,29 +247,11 @@ def universal_violation(*, term_unit: int, interval_unit: int, repay_type: int) 
     The amortisation engine ignores the interval of type 1, but the seed's 20004012 names no
     repayment type: a month term never takes a day interval, so the app's choice is simple.
     """
-    if term_unit == MONTH and interval_unit == DAY:
+    if day_interval_on_month_term(term_unit, interval_unit):
         return codes.DAY_INTERVAL_ON_MONTH_TERM
-    if term_unit == DAY and repay_type == ANNUITY:
+    if annuity_on_day_term(term_unit, repay_type):
         return codes.ANNUITY_ON_DAY_TERM
     return None
-
-
-def splits_into_whole_periods(term_count: int, term_unit: int, interval_count: int, interval_unit: int, repay_type: int) -> bool:
-    """Types 2–4 need the term to divide into whole intervals (the amortisation engine's rule)."""
-    terms = LoanTerms(
-        amount=Decimal("1.00"),
-        annual_rate=Decimal(0),
-        term_count=term_count,
-        term_unit=term_unit,
-        repay_type=repay_type,
-        interval_count=interval_count,
-        interval_unit=interval_unit,
-    )
-    try:
-        check_whole_periods(terms)
-    except NotWholePeriods:
-        return False
-    return True
 
 
 def limits_of(product) -> ProductLimits:
@@ -306,9 +285,9 @@ def _collect_limits(product, errors: dict[str, list[str]]) -> ProductLimits | No
     )
     term_units = _codes(product, "term_units", TERM_UNITS, errors)
     days = months = None
-    if DAY in term_units:
+    if TermUnit.DAY in term_units:
         days = _term_limit(product, "days", MAX_DAYS, errors)
-    if MONTH in term_units:
+    if TermUnit.MONTH in term_units:
         months = _term_limit(product, "months", MAX_MONTHS, errors)
     repay_types = _codes(product, "repay_types", REPAY_TYPES, errors)
     interval_units = _codes(product, "repay_term_units", INTERVAL_UNITS, errors)

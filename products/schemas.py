@@ -9,6 +9,8 @@ from rest_framework import serializers
 
 from cashloan.api.schema import choice, digits, money, rate, text, uuid_text
 
+from .terms import TermUnit
+
 LIMIT_TYPE = "0：区间 1：固定值"
 
 
@@ -25,7 +27,7 @@ class ProductSummaryResult(serializers.Serializer):
     singleMinAmount = money("单笔最小金额（区间时有值）", optional=True)
     singleMaxAmount = money("单笔最大金额（区间时有值）", optional=True)
     singleAmounts = text("单笔固定金额，多个用,分隔（固定值时有值）")
-    termUnit = text("借贷期限单位，多个用,分隔 1：日 2：月")
+    termUnit = text(f"借贷期限单位，多个用,分隔 {TermUnit.legend()}")
     daysLimitType = choice([0, 1], f"单笔天数限制类型 {LIMIT_TYPE}")
     singleMinDays = digits("单笔最小天数", optional=True)
     singleMaxDays = digits("单笔最大天数", optional=True)
