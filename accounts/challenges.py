@@ -24,10 +24,6 @@ SMS_CODE_LENGTH = 6
 SMS_MAX_ATTEMPTS = 5
 
 
-def _setting(name: str, default: int) -> int:
-    return int(getattr(settings, name, default))
-
-
 class Flow(str, Enum):
     """Register-flow and reset-flow codes and proofs never mix."""
 
@@ -43,7 +39,7 @@ def _captcha_key(session_key: str) -> str:
 
 def issue_captcha(session_key: str) -> str:
     captcha = "".join(secrets.choice(CAPTCHA_ALPHABET) for _ in range(CAPTCHA_LENGTH))
-    cache.set(_captcha_key(session_key), captcha, timeout=_setting("CAPTCHA_TTL_SECONDS", 120))
+    cache.set(_captcha_key(session_key), captcha, timeout=settings.CAPTCHA_TTL_SECONDS)
     return captcha
 
 
@@ -69,19 +65,19 @@ def _tries_key(flow: Flow, mobile: str) -> str:
 
 def check_send_limits(mobile: str, client_ip: str) -> None:
     """Per IP per hour, then per mobile: one every 60 s and a daily cap (90005000)."""
-    if not ratelimit.hit(f"sms:ip:{client_ip}", _setting("SMS_IP_HOURLY_LIMIT", 20), 3600):
+    if not ratelimit.hit(f"sms:ip:{client_ip}", settings.SMS_IP_HOURLY_LIMIT, 3600):
         raise RateLimited("该网络请求短信过于频繁，请稍后再试")
-    interval = _setting("SMS_MOBILE_INTERVAL_SECONDS", 60)
+    interval = settings.SMS_MOBILE_INTERVAL_SECONDS
     if not cache.add(f"sms:gap:{mobile}", 1, timeout=interval):
         raise RateLimited(f"短信发送过于频繁，请{interval}秒后再试")
-    if not ratelimit.hit(f"sms:day:{mobile}", _setting("SMS_MOBILE_DAILY_LIMIT", 10), 24 * 3600):
+    if not ratelimit.hit(f"sms:day:{mobile}", settings.SMS_MOBILE_DAILY_LIMIT, 24 * 3600):
         raise RateLimited("该手机号今日短信次数已达上限")
 
 
 def issue_sms_code(flow: Flow, mobile: str) -> str:
     """A new 6-digit code replaces any earlier one of the same flow, with a fresh try count."""
     code = f"{secrets.randbelow(10 ** SMS_CODE_LENGTH):0{SMS_CODE_LENGTH}d}"
-    ttl = _setting("SMS_CODE_TTL_SECONDS", 300)
+    ttl = settings.SMS_CODE_TTL_SECONDS
     cache.set_many({_code_key(flow, mobile): code, _tries_key(flow, mobile): 0}, timeout=ttl)
     return code
 
@@ -113,7 +109,7 @@ def _proof_key(flow: Flow, mobile: str) -> str:
 
 
 def grant_proof(flow: Flow, mobile: str) -> None:
-    ttl = _setting("SMS_PROOF_TTL_SECONDS", 600)
+    ttl = settings.SMS_PROOF_TTL_SECONDS
     proof = {"expires": time.time() + ttl, "identity_ok": False, "identity_failures": 0}
     cache.set(_proof_key(flow, mobile), proof, timeout=ttl)
 

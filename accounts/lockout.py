@@ -7,9 +7,9 @@ from django.core.cache import cache
 
 def _settings() -> tuple[int, int, int]:
     return (
-        int(getattr(settings, "LOGIN_MAX_FAILURES", 5)),
-        int(getattr(settings, "LOGIN_FAILURE_WINDOW_SECONDS", 900)),
-        int(getattr(settings, "LOGIN_LOCK_SECONDS", 900)),
+        settings.LOGIN_MAX_FAILURES,
+        settings.LOGIN_FAILURE_WINDOW_SECONDS,
+        settings.LOGIN_LOCK_SECONDS,
     )
 
 

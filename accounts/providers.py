@@ -14,8 +14,6 @@ from django.utils.module_loading import import_string
 
 from . import validators
 
-DEFAULT_PROVIDER = "accounts.providers.LocalVerificationProvider"
-
 
 @dataclass(frozen=True)
 class Verdict:
@@ -72,4 +70,4 @@ def _provider_class(path: str):
 
 
 def get_provider() -> VerificationProvider:
-    return _provider_class(getattr(settings, "VERIFICATION_PROVIDER", DEFAULT_PROVIDER))()
+    return _provider_class(settings.VERIFICATION_PROVIDER)()

@@ -121,7 +121,7 @@ def end_session(request, session_id: str) -> None:
 def _send_code(flow: Flow, mobile: str, client_ip: str) -> None:
     check_send_limits(mobile, client_ip)
     code = issue_sms_code(flow, mobile)
-    minutes = int(getattr(settings, "SMS_CODE_TTL_SECONDS", 300)) // 60
+    minutes = settings.SMS_CODE_TTL_SECONDS // 60
     action = "注册" if flow is Flow.REGISTER else "找回密码"
     text = f"您正在{action}，验证码{code}，{minutes}分钟内有效。如非本人操作，请忽略本短信。"
     send_sms(mobile, text, purpose=SMS_PURPOSES[flow])

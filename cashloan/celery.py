@@ -22,7 +22,7 @@ app.conf.beat_schedule = {
         "schedule": crontab(hour=0, minute=10),
     },
     "repayment-reminders-daily": {
-        "task": "messaging.tasks.send_daily_notices_task",
+        "task": "loans.tasks.send_daily_notices_task",
         "schedule": crontab(hour=9, minute=0),
     },
     "requeue-stale-sms": {

@@ -1,4 +1,9 @@
-"""The one place where money is rounded and written for the API."""
+"""Money rounding (half-up to cents) and the API's money and rate strings, for every app.
+
+The amortisation maths (``loans/amortization.py``) rounds the same way with its own
+two-line ``quantize_money``, because it imports nothing but the standard library (and this
+package loads Celery); a test holds the two equal.
+"""
 
 from decimal import ROUND_HALF_UP, Decimal
 

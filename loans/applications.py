@@ -25,18 +25,12 @@ from django.utils import timezone
 
 from accounts.models import User
 from cashloan.api.errors import ApiError
-from messaging.notifications import LoanEvent, notify_loan_event
 
+from . import codes
 from .credit import available_credit
 from .models import UNFINISHED_STATUSES, ApplicationStatus, LoanApplication, StatusChange
+from .notifications import LoanEvent, notify_loan_event
 from .quotes import Quote, quote_loan
-
-APPLIED = "20005000"
-APPLY_FAILED = "20005001"
-NOT_VERIFIED = "20005002"
-BLOCKED = "20005003"
-UNFINISHED_LOAN = "20005004"
-ABOVE_CREDIT = "20005005"
 
 SUBMITTED_NOTE = "客户提交申请"
 CODE_ATTEMPTS = 5
@@ -64,14 +58,14 @@ class ApplicantDetails:
 def check_eligibility(user: User, amount) -> None:
     """The four refusals, in the module's order; ``user`` must be the locked, fresh row."""
     if not user.verifications_complete:
-        raise ApplicationRefused("请先完成身份、银行卡、手机和个人信息认证", code=NOT_VERIFIED)
+        raise ApplicationRefused("请先完成身份、银行卡、手机和个人信息认证", code=codes.NOT_VERIFIED)
     if user.is_blacklisted or user.is_risk:
-        raise ApplicationRefused("您的账户暂不符合借款条件", code=BLOCKED)
+        raise ApplicationRefused("您的账户暂不符合借款条件", code=codes.BLOCKED)
     if has_unfinished_loan(user):
-        raise ApplicationRefused("您有未结清的借款，结清后才能再次申请", code=UNFINISHED_LOAN)
+        raise ApplicationRefused("您有未结清的借款，结清后才能再次申请", code=codes.UNFINISHED_LOAN)
     credit = available_credit(user)
     if credit is not None and amount > credit:
-        raise ApplicationRefused(f"借款金额超出可用额度（{credit:.2f} 元）", code=ABOVE_CREDIT)
+        raise ApplicationRefused(f"借款金额超出可用额度（{credit:.2f} 元）", code=codes.ABOVE_CREDIT)
 
 
 def has_unfinished_loan(user: User) -> bool:
@@ -110,9 +104,9 @@ def _insert_application(user: User, quote: Quote, details: ApplicantDetails, tod
             return application
         except IntegrityError:
             if has_unfinished_loan(user):
-                raise ApplicationRefused("您有未结清的借款，结清后才能再次申请", code=UNFINISHED_LOAN) from None
+                raise ApplicationRefused("您有未结清的借款，结清后才能再次申请", code=codes.UNFINISHED_LOAN) from None
             # Otherwise the random code clashed with another loan's: draw again.
-    raise ApplicationRefused("贷款申请失败，请稍后再试", code=APPLY_FAILED)
+    raise ApplicationRefused("贷款申请失败，请稍后再试", code=codes.APPLY_FAILED)
 
 
 def _application(user: User, quote: Quote, details: ApplicantDetails, *, code: str) -> LoanApplication:

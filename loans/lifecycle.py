@@ -1,6 +1,6 @@
 """Staff decisions on a loan: review, approve, reject, disburse (CONTRACT §8 statuses 0 → 4).
 
-Each service is one transaction: it locks the application row, checks the current status
+Each service is one transaction: it locks the application row (``loans.locks``), checks the current status
 (a wrong one raises :class:`InvalidTransition`), writes the change and its
 :class:`~loans.models.StatusChange` row, and tells messaging. Pay-off (4 → 5) is posted by
 :mod:`loans.repayments`.
@@ -11,10 +11,10 @@ from datetime import date, datetime
 from django.db import transaction
 from django.utils import timezone
 
-from messaging.notifications import LoanEvent, notify_loan_event
-
 from .amortization import ScheduleRuleError, build_schedule
+from .locks import lock_loan
 from .models import ApplicationStatus, LoanApplication, RepaymentPeriod, StatusChange
+from .notifications import LoanEvent, notify_loan_event
 
 Status = ApplicationStatus
 
@@ -48,7 +48,7 @@ def local_today() -> date:
 def start_review(application: LoanApplication, by) -> LoanApplication:
     """0 → 1: an officer picks the application up."""
     with transaction.atomic():
-        loan = _lock(application)
+        loan = _locked(application)
         _require(loan, {Status.PENDING}, "开始审核")
         record_status_change(loan, Status.IN_REVIEW, by)
     return loan
@@ -57,7 +57,7 @@ def start_review(application: LoanApplication, by) -> LoanApplication:
 def approve(application: LoanApplication, by) -> LoanApplication:
     """0/1 → 2."""
     with transaction.atomic():
-        loan = _lock(application)
+        loan = _locked(application)
         _require(loan, {Status.PENDING, Status.IN_REVIEW}, "审核通过")
         loan.reviewed_at = timezone.now()
         record_status_change(loan, Status.APPROVED, by, extra_fields=["reviewed_at"])
@@ -68,7 +68,7 @@ def approve(application: LoanApplication, by) -> LoanApplication:
 def reject(application: LoanApplication, by, note: str = "") -> LoanApplication:
     """0/1/2 → 3, with the officer's reason."""
     with transaction.atomic():
-        loan = _lock(application)
+        loan = _locked(application)
         _require(loan, {Status.PENDING, Status.IN_REVIEW, Status.APPROVED}, "拒绝")
         loan.reviewed_at = timezone.now()
         record_status_change(loan, Status.REJECTED, by, note=note, extra_fields=["reviewed_at"])
@@ -81,7 +81,7 @@ def disburse(application: LoanApplication, by, on: date | None = None) -> LoanAp
     today = local_today()
     on = on or today
     with transaction.atomic():
-        loan = _lock(application)
+        loan = _locked(application)
         _require(loan, {Status.APPROVED}, "放款")
         _create_schedule(loan, on)
         loan.disbursed_at = _moment_on(on, today)
@@ -117,8 +117,11 @@ def _moment_on(on: date, today: date) -> datetime:
     return timezone.make_aware(datetime.combine(on, timezone.localtime(now).time().replace(microsecond=0)))
 
 
-def _lock(application: LoanApplication) -> LoanApplication:
-    return LoanApplication.objects.select_for_update().get(pk=application.pk)
+def _locked(application: LoanApplication) -> LoanApplication:
+    loan = lock_loan(application.pk)
+    if loan is None:
+        raise LoanApplication.DoesNotExist(f"no loan {application.pk}")
+    return loan
 
 
 def _require(loan: LoanApplication, allowed: set, action: str) -> None:

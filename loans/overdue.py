@@ -2,8 +2,8 @@
 
 The penalty is recomputed from (due date, as-of date) -- never added to -- so running the job
 twice, or again after a crash, changes nothing (CONTRACT §8). Each loan is handled in its own
-transaction under the same locks as a repayment (application row, then its periods by
-number), so the batch never races a payment. Overdue notices are messaging's daily job.
+transaction under the same locks as a repayment (``loans.locks``: the loan's row, then its
+periods by number), so the batch never races a payment. Overdue notices are messaging's daily job.
 """
 
 from datetime import date
@@ -11,7 +11,8 @@ from datetime import date
 from django.db import transaction
 
 from .amortization import overdue_penalty
-from .models import ApplicationStatus, LoanApplication, RepaymentPeriod
+from .locks import lock_loan, lock_periods
+from .models import ApplicationStatus, RepaymentPeriod
 
 
 def mark_overdue(as_of: date) -> int:
@@ -32,10 +33,10 @@ def mark_overdue(as_of: date) -> int:
 def mark_loan_overdue(application_id, as_of: date) -> int:
     """One loan, one transaction; a loan repaid meanwhile is skipped."""
     with transaction.atomic():
-        loan = LoanApplication.objects.select_for_update().filter(pk=application_id).first()
+        loan = lock_loan(application_id)
         if loan is None or loan.status != ApplicationStatus.DISBURSED:
             return 0
-        periods = list(loan.periods.select_for_update().order_by("number"))
+        periods = lock_periods(loan)
         overdue = [p for p in periods if not p.is_paid and p.due_date < as_of]
         changed = [p for p in overdue if _apply_penalty(p, loan.penalty_rate, as_of)]
         RepaymentPeriod.objects.bulk_update(changed, ["is_overdue", "penalty"])

@@ -16,9 +16,6 @@ from decimal import Decimal
 from django.conf import settings
 from django.utils.module_loading import import_string
 
-DEFAULT_PAYMENT_PROVIDER = "loans.payments.ImmediatePaymentProvider"
-
-
 @dataclass(frozen=True)
 class PaymentResult:
     ok: bool
@@ -49,4 +46,4 @@ class ImmediatePaymentProvider(PaymentProvider):
 
 
 def get_payment_provider() -> PaymentProvider:
-    return import_string(getattr(settings, "PAYMENT_PROVIDER", DEFAULT_PAYMENT_PROVIDER))()
+    return import_string(settings.PAYMENT_PROVIDER)()

@@ -47,7 +47,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from cashloan.api.errors import ApiError
-from cashloan.money import money_str, quantize_money, rate_str
+from cashloan.money import quantize_money
 from loans.amortization import LoanTerms, Period, ScheduleTotals, annualized_cost_rate, build_schedule, schedule_totals
 from products import codes, rules
 from products.models import Product
@@ -238,30 +238,3 @@ def quote_loan(product_id, data: Mapping, *, today: date | None = None, cached_p
         reply_amount=reply_amount,
         annualized_cost_rate=_cost_rate(reply_amount, disbursed_on, schedule),
     )
-
-
-def quote_result(quote: Quote) -> dict:
-    """The §22.3 ``resultSet``, plus ``serviceFee``, ``schedule`` and ``annualizedCostRate``."""
-    totals = quote.totals
-    return {
-        "applyAmount": money_str(quote.request.amount),
-        "replyAmount": money_str(quote.reply_amount),
-        "serviceFee": money_str(quote.service_fee),
-        "totalAmount": money_str(totals.total),
-        "totalDuePrincipal": money_str(totals.principal),
-        "totalDueInterest": money_str(totals.interest),
-        "totalDueFee": money_str(totals.fee),
-        "repayTime": quote.repay_time.isoformat(),
-        "annualizedCostRate": rate_str(quote.annualized_cost_rate),
-        "schedule": [
-            {
-                "periodNum": str(period.number),
-                "dueDate": period.due_date.isoformat(),
-                "principal": money_str(period.principal),
-                "interest": money_str(period.interest),
-                "fee": money_str(period.fee),
-                "total": money_str(period.total),
-            }
-            for period in quote.schedule
-        ],
-    }

@@ -5,7 +5,7 @@ interest, principal). ``all`` pays the loan off: due and overdue periods in full
 penalty, the current period's interest pro rata to today, later periods principal only.
 
 Exactly once: the whole posting is one transaction that locks the application row first and
-then its periods (by number) -- the same order as the overdue job -- and re-reads the state
+then its periods (by number; ``loans.locks``, as every writer) and re-reads the state
 under the lock, so a concurrent or repeated request finds the work done (``20006002``).
 """
 
@@ -20,12 +20,13 @@ from django.utils import timezone
 
 from cashloan.api.errors import ApiError
 from cashloan.models import ZERO
-from messaging.notifications import LoanEvent, notify_loan_event
 
 from . import codes
 from .amortization import PeriodState, overdue_penalty, payoff_breakdown
 from .lifecycle import local_today, record_status_change
+from .locks import lock_loan, lock_periods
 from .models import ApplicationStatus, LoanApplication, Repayment, RepaymentPeriod
+from .notifications import LoanEvent, notify_loan_event
 from .payments import get_payment_provider
 
 logger = logging.getLogger(__name__)
@@ -72,7 +73,7 @@ def repay(user, period_id: str, kind: str, *, today: date | None = None) -> Repa
     application_id = _application_of_period(user, period_id)
     with transaction.atomic():
         loan = _lock_loan(user, application_id)
-        periods = list(loan.periods.select_for_update().order_by("number"))
+        periods = lock_periods(loan)
         if kind == Repayment.Kind.CURRENT:
             payments = _current_payment(loan, periods, period_id, today)
         else:
@@ -102,7 +103,9 @@ def _application_of_period(user, period_id: str):
 def _lock_loan(user, application_id) -> LoanApplication:
     # Lock only the loan's row; the product and the caller (already loaded) come along for the
     # notification without two more lookups.
-    loan = LoanApplication.objects.select_for_update(of=("self",)).select_related("product").get(pk=application_id, user=user)
+    loan = lock_loan(application_id, related=("product",), user=user)
+    if loan is None:
+        raise PlanNotFound()
     loan.user = user
     if loan.status == ApplicationStatus.PAID_OFF:
         raise NothingDue("该笔借款已还清，无需还款")

@@ -1,21 +1,30 @@
-"""The shapes of the loans endpoints' ``resultSet`` (seed §22, §23, §26–29, §36), for the OpenAPI
-description only: ``loans.quotes.quote_result`` and the row functions of ``loans.apis.servicing``
-build the dicts.
+"""The loans endpoints' ``resultSet`` (seed §22, §23, §26–29, §36): each serializer describes
+one shape for the OpenAPI description, and the function below it builds that shape (the
+serializers never run on a reply).
 """
 
 from rest_framework import serializers
 
 from cashloan.api.schema import choice, digits, local_date, local_datetime, money, rate, text, uuid_text
+from cashloan.money import money_str, rate_str
 from products.rules import OTHER_CHANNELS_DATA, PURPOSE_DATA
 from products.terms import RepayType, TermUnit
 
-from .models import ApplicationStatus
+from . import selectors
+from .contract import CONTRACT_NAME, contract_path
+from .models import ApplicationStatus, LoanApplication, Repayment, RepaymentPeriod
+from .quotes import Quote
+from .selectors import UserCenter
 
 APPLICATION_ID = {
     "type": "string",
     "format": "uuid",
     "description": "新借款申请的 ID（即 §28 的 id、§29 的 loanProductApplyId）",
 }
+
+
+def application_id_result(application: LoanApplication) -> str:
+    return str(application.id)
 
 
 class QuotePeriodResult(serializers.Serializer):
@@ -44,6 +53,34 @@ class QuoteResult(serializers.Serializer):
     schedule = QuotePeriodResult(many=True, help_text="还款计划预览")
 
 
+def quote_result(quote: Quote) -> dict:
+    """The §22.3 ``resultSet``, plus ``serviceFee``, ``schedule`` and ``annualizedCostRate``."""
+    totals = quote.totals
+    return {
+        "applyAmount": money_str(quote.request.amount),
+        "replyAmount": money_str(quote.reply_amount),
+        "serviceFee": money_str(quote.service_fee),
+        "totalAmount": money_str(totals.total),
+        "totalDuePrincipal": money_str(totals.principal),
+        "totalDueInterest": money_str(totals.interest),
+        "totalDueFee": money_str(totals.fee),
+        "repayTime": quote.repay_time.isoformat(),
+        "annualizedCostRate": rate_str(quote.annualized_cost_rate),
+        "schedule": [
+            {
+                "periodNum": str(period.number),
+                "dueDate": period.due_date.isoformat(),
+                "principal": money_str(period.principal),
+                "interest": money_str(period.interest),
+                "fee": money_str(period.fee),
+                "total": money_str(period.total),
+            }
+            for period in quote.schedule
+        ],
+    }
+
+
+
 class RepayInfoResult(serializers.Serializer):
     """§26: one schedule period of the caller's disbursed or paid-off loans."""
 
@@ -63,6 +100,28 @@ class RepayInfoResult(serializers.Serializer):
     contractUrl = text("合同 Url")
 
 
+def repay_info_row(period: RepaymentPeriod, today) -> dict:
+    loan = period.application
+    figures = selectors.period_figures(period, today)
+    return {
+        "id": str(period.pk),
+        "productName": loan.product.name,
+        "code": loan.code,
+        "periodNum": str(period.number),
+        "dueRepayDate": selectors.due_datetime_str(period.due_date),
+        "repayStatus": "1" if period.is_paid else "0",
+        "applyAmount": money_str(loan.apply_amount),
+        "duePrincipal": money_str(figures.principal),
+        "dueInterest": money_str(figures.interest),
+        "duePenalty": money_str(figures.penalty),
+        "dueFeeAmount": money_str(figures.fee),
+        "dueTotalAmount": money_str(figures.total),
+        "needPayTotalAmount": money_str(0 if period.is_paid else figures.total),
+        "contractUrl": contract_path(loan.pk),
+    }
+
+
+
 class UserCenterResult(serializers.Serializer):
     """§27: the borrower's credit and totals."""
 
@@ -72,6 +131,18 @@ class UserCenterResult(serializers.Serializer):
     totalCredit = money("总额度（未设时为空，表示不限）", optional=True)
     totalApplyAmount = money("成功借款总额")
     totalNeedPayAmount = money("待还总额")
+
+
+def user_center_result(center: UserCenter) -> dict:
+    return {
+        "realName": center.real_name,
+        "mobile": center.mobile,
+        "availableCredit": money_str(center.available_credit),
+        "totalCredit": money_str(center.total_credit),
+        "totalApplyAmount": money_str(center.total_apply_amount),
+        "totalNeedPayAmount": money_str(center.total_need_pay_amount),
+    }
+
 
 
 class ContractInfoResult(serializers.Serializer):
@@ -105,6 +176,31 @@ class LoanApplyInfoResult(serializers.Serializer):
     contractInfoList = ContractInfoResult(many=True, help_text="合同集合")
 
 
+def loan_apply_row(loan: LoanApplication) -> dict:
+    return {
+        "id": str(loan.pk),
+        "loanProductId": str(loan.product_id),
+        "name": loan.product.name,
+        "code": loan.code,
+        "applyStatus": str(loan.status),
+        "applyAmount": money_str(loan.apply_amount),
+        "replyAmount": money_str(loan.reply_amount),
+        "repayType": str(loan.repay_type),
+        "releaseDate": selectors.local_datetime_str(loan.disbursed_at),
+        "applyTime": selectors.local_datetime_str(loan.applied_at),
+        "termCount": str(loan.term_count),
+        "termUnit": str(loan.term_unit),
+        "interestRate": rate_str(loan.interest_rate),
+        "penaltyRate": rate_str(loan.penalty_rate),
+        "authTermCount": str(loan.term_count),
+        "authTermUnit": str(loan.term_unit),
+        "useType": loan.purpose,
+        "otherChannels": loan.other_channels,
+        "contractInfoList": [{"contractName": CONTRACT_NAME, "contractPath": contract_path(loan.pk)}],
+    }
+
+
+
 class LoanApplyRepayResult(serializers.Serializer):
     """§29: one period of one of the caller's loans."""
 
@@ -118,8 +214,26 @@ class LoanApplyRepayResult(serializers.Serializer):
     loanProductApplyId = uuid_text("借贷 Id")
 
 
+def loan_repay_row(period: RepaymentPeriod) -> dict:
+    return {
+        "repayId": str(period.pk),
+        "periodNum": str(period.number),
+        "dueRepayDate": selectors.due_epoch_ms_str(period.due_date),
+        "duePrincipal": money_str(period.principal),
+        "dueInterest": money_str(period.interest),
+        "fee": money_str(period.fee),
+        "dueAmount": money_str(period.principal + period.interest + period.fee),
+        "loanProductApplyId": str(period.application_id),
+    }
+
+
+
 class RepaymentResult(serializers.Serializer):
     """§36: the posted repayment."""
 
     repaymentId = uuid_text("还款记录 id")
     amount = money("本次还款金额")
+
+
+def repayment_result(repayment: Repayment) -> dict:
+    return {"repaymentId": str(repayment.pk), "amount": money_str(repayment.amount)}

@@ -20,7 +20,6 @@ from .credit import credit_left, loan_totals
 from .models import SERVICED_STATUSES, LoanApplication, RepaymentPeriod
 
 Settlement = RepaymentPeriod.Settlement
-CONTRACT_NAME = "借款合同"
 
 
 class RepayCondition:
@@ -32,10 +31,6 @@ class RepayCondition:
     OVERDUE = "3"
     PAID_EARLY = "4"
     VALUES = (ALL, PAID, UNPAID, OVERDUE, PAID_EARLY)
-
-
-def contract_path(application_id) -> str:
-    return f"/open/loanContract/{application_id}"
 
 
 # --------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-from django.urls import path, re_path
+from django.urls import re_path
 
 from cashloan.api.urls import api_path
 
@@ -9,6 +9,4 @@ urlpatterns = [
     api_path("openCommonApi/getSystemMessage", apis.GetSystemMessage),
     re_path(r"^open/registrationProtocol/?$", views.registration_protocol, name="registration_protocol"),
     re_path(r"^open/loanHelp/?$", views.loan_help, name="loan_help"),
-    path("open/loanContract/<uuid:loan_id>", views.loan_contract, name="loan_contract"),
-    path("open/loanContract/<uuid:loan_id>/", views.loan_contract),
 ]

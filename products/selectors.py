@@ -33,7 +33,7 @@ class ProductUnavailable(MalformedRequest):
 
 
 def _cache_seconds() -> int:
-    return getattr(settings, "PRODUCT_CACHE_SECONDS", 3600)
+    return settings.PRODUCT_CACHE_SECONDS
 
 
 # --- the version key --------------------------------------------------------------------------

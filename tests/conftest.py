@@ -1,8 +1,9 @@
-"""Fixtures shared by the whole suite: a signed API client, users, cache isolation."""
+"""Fixtures shared by the whole suite: a signed API client, users, cache isolation, the SMS outbox."""
 
 import gzip
 import json
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -104,5 +105,32 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture
+def browser(tmp_path):
+    from tests.helpers import phone_browser
+
+    yield from phone_browser(tmp_path)
+
+
+@pytest.fixture
 def on_postgres():
     return connection.vendor == "postgresql"
+
+
+class SmsOutbox:
+    """The lines the ``file`` SMS backend wrote (CONTRACT §10)."""
+
+    def __init__(self, path: Path):
+        self.path = path
+
+    def lines(self) -> list[dict]:
+        if not self.path.exists():
+            return []
+        return [json.loads(line) for line in self.path.read_text(encoding="utf-8").splitlines() if line]
+
+
+@pytest.fixture
+def sms_outbox(settings, tmp_path) -> SmsOutbox:
+    settings.SMS_BACKEND = "file"
+    settings.SMS_FILE_PATH = str(tmp_path / "sms.jsonl")
+    return SmsOutbox(tmp_path / "sms.jsonl")
+

@@ -11,12 +11,12 @@ from rest_framework import serializers
 
 from cashloan.api.codes import MALFORMED_REQUEST
 from cashloan.api.views import ApiView
-from loans import applications
-from loans.applications import APPLIED, ApplicantDetails, apply_for_loan
-from loans.schemas import APPLICATION_ID, QuoteResult
 from products import codes as quote_codes
-from loans.quotes import parse_code, quote_loan, quote_result
 from products.rules import OTHER_CHANNELS_DATA, PURPOSE_DATA
+
+from .. import codes, schemas
+from ..applications import ApplicantDetails, apply_for_loan
+from ..quotes import parse_code, quote_loan
 
 OTHER_CHANNEL_CODES = frozenset(int(code) for code in OTHER_CHANNELS_DATA)
 
@@ -90,11 +90,11 @@ class GetLoanApplyConfirmInfo(ApiView):
     login_required = True
     input_serializer = QuoteRequestSerializer
     success_message = "获取产品申请确认信息成功"
-    result_serializer = QuoteResult
+    result_serializer = schemas.QuoteResult
     response_codes = QUOTE_CODES
 
     def handle(self, request, data):
-        return quote_result(quote_loan(data["productId"], data, cached_product=True))
+        return schemas.quote_result(quote_loan(data["productId"], data, cached_product=True))
 
 
 class LoanProductApply(ApiView):
@@ -102,16 +102,16 @@ class LoanProductApply(ApiView):
 
     login_required = True
     input_serializer = ApplyRequestSerializer
-    success_code = APPLIED
+    success_code = codes.APPLIED
     success_message = "提交贷款申请成功"
-    result_schema = APPLICATION_ID
+    result_schema = schemas.APPLICATION_ID
     response_codes = {
         **QUOTE_CODES,
-        applications.APPLY_FAILED: "贷款申请失败",
-        applications.NOT_VERIFIED: "贷款申请被拒：认证未完成",
-        applications.BLOCKED: "贷款申请被拒：黑名单或风险客户",
-        applications.UNFINISHED_LOAN: "贷款申请被拒：有未结清的借款",
-        applications.ABOVE_CREDIT: "贷款申请被拒：超出可用额度",
+        codes.APPLY_FAILED: "贷款申请失败",
+        codes.NOT_VERIFIED: "贷款申请被拒：认证未完成",
+        codes.BLOCKED: "贷款申请被拒：黑名单或风险客户",
+        codes.UNFINISHED_LOAN: "贷款申请被拒：有未结清的借款",
+        codes.ABOVE_CREDIT: "贷款申请被拒：超出可用额度",
     }
 
     def handle(self, request, data):
@@ -127,4 +127,4 @@ class LoanProductApply(ApiView):
             contact_phone=data.get("contactPhone") or "",
         )
         application = apply_for_loan(user=request.user, product_id=data["productId"], terms=data, details=details)
-        return str(application.id)
+        return schemas.application_id_result(application)

@@ -8,11 +8,10 @@ from cashloan.api.errors import MalformedRequest
 from cashloan.api.pagination import PageRequestSerializer, paginate
 from cashloan.api.schema import described
 from cashloan.api.views import ApiView
-from cashloan.money import money_str, rate_str
 
 from .. import codes, schemas, selectors
 from ..lifecycle import local_today
-from ..models import LoanApplication, Repayment, RepaymentPeriod
+from ..models import Repayment
 from ..repayments import repay
 
 CONDITION = {
@@ -42,28 +41,7 @@ class GetRepayInfoList(ApiView):
             raise MalformedRequest("查询条件错误：condition 只能为 0、1、2、3、4")
         today = local_today()
         periods = selectors.repay_periods(request.user, condition, today)
-        return paginate(periods, data, lambda period: repay_info_row(period, today))
-
-
-def repay_info_row(period: RepaymentPeriod, today) -> dict:
-    loan = period.application
-    figures = selectors.period_figures(period, today)
-    return {
-        "id": str(period.pk),
-        "productName": loan.product.name,
-        "code": loan.code,
-        "periodNum": str(period.number),
-        "dueRepayDate": selectors.due_datetime_str(period.due_date),
-        "repayStatus": "1" if period.is_paid else "0",
-        "applyAmount": money_str(loan.apply_amount),
-        "duePrincipal": money_str(figures.principal),
-        "dueInterest": money_str(figures.interest),
-        "duePenalty": money_str(figures.penalty),
-        "dueFeeAmount": money_str(figures.fee),
-        "dueTotalAmount": money_str(figures.total),
-        "needPayTotalAmount": money_str(0 if period.is_paid else figures.total),
-        "contractUrl": selectors.contract_path(loan.pk),
-    }
+        return paginate(periods, data, lambda period: schemas.repay_info_row(period, today))
 
 
 class GetUserCenterInfo(ApiView):
@@ -74,15 +52,7 @@ class GetUserCenterInfo(ApiView):
     result_serializer = schemas.UserCenterResult
 
     def handle(self, request, data):
-        center = selectors.user_center(request.user, local_today())
-        return {
-            "realName": center.real_name,
-            "mobile": center.mobile,
-            "availableCredit": money_str(center.available_credit),
-            "totalCredit": money_str(center.total_credit),
-            "totalApplyAmount": money_str(center.total_apply_amount),
-            "totalNeedPayAmount": money_str(center.total_need_pay_amount),
-        }
+        return schemas.user_center_result(selectors.user_center(request.user, local_today()))
 
 
 class GetLoanApplyInfoList(ApiView):
@@ -95,31 +65,7 @@ class GetLoanApplyInfoList(ApiView):
     result_serializer = schemas.LoanApplyInfoResult
 
     def handle(self, request, data):
-        return paginate(selectors.loan_applications(request.user), data, loan_apply_row)
-
-
-def loan_apply_row(loan: LoanApplication) -> dict:
-    return {
-        "id": str(loan.pk),
-        "loanProductId": str(loan.product_id),
-        "name": loan.product.name,
-        "code": loan.code,
-        "applyStatus": str(loan.status),
-        "applyAmount": money_str(loan.apply_amount),
-        "replyAmount": money_str(loan.reply_amount),
-        "repayType": str(loan.repay_type),
-        "releaseDate": selectors.local_datetime_str(loan.disbursed_at),
-        "applyTime": selectors.local_datetime_str(loan.applied_at),
-        "termCount": str(loan.term_count),
-        "termUnit": str(loan.term_unit),
-        "interestRate": rate_str(loan.interest_rate),
-        "penaltyRate": rate_str(loan.penalty_rate),
-        "authTermCount": str(loan.term_count),
-        "authTermUnit": str(loan.term_unit),
-        "useType": loan.purpose,
-        "otherChannels": loan.other_channels,
-        "contractInfoList": [{"contractName": selectors.CONTRACT_NAME, "contractPath": selectors.contract_path(loan.pk)}],
-    }
+        return paginate(selectors.loan_applications(request.user), data, schemas.loan_apply_row)
 
 
 class GetLoanApplyRepayList(ApiView):
@@ -136,20 +82,7 @@ class GetLoanApplyRepayList(ApiView):
 
     def handle(self, request, data):
         periods = selectors.loan_schedule(request.user, data["loanProductApplyId"])
-        return paginate(periods, data, loan_repay_row)
-
-
-def loan_repay_row(period: RepaymentPeriod) -> dict:
-    return {
-        "repayId": str(period.pk),
-        "periodNum": str(period.number),
-        "dueRepayDate": selectors.due_epoch_ms_str(period.due_date),
-        "duePrincipal": money_str(period.principal),
-        "dueInterest": money_str(period.interest),
-        "fee": money_str(period.fee),
-        "dueAmount": money_str(period.principal + period.interest + period.fee),
-        "loanProductApplyId": str(period.application_id),
-    }
+        return paginate(periods, data, schemas.loan_repay_row)
 
 
 class GotoRepayment(ApiView):
@@ -175,5 +108,4 @@ class GotoRepayment(ApiView):
     def handle(self, request, data):
         if data["repayType"] not in Repayment.Kind.values:
             raise MalformedRequest("还款类型错误：repayType 只能为 current 或 all")
-        repayment = repay(request.user, data["id"], data["repayType"])
-        return {"repaymentId": str(repayment.pk), "amount": money_str(repayment.amount)}
+        return schemas.repayment_result(repay(request.user, data["id"], data["repayType"]))

@@ -51,7 +51,7 @@ from tests.api.described import openapi_document
 from tests.api.test_schema import SEED_PATHS
 from tests.accounts.helpers import GOOD_CARD, GOOD_ID, PERSONAL_INFO
 from tests.factories import ProductFactory, VerifiedUserFactory, encrypt_password
-from tests.loans.factories import disbursed_loan
+from tests.loans.helpers import disbursed_loan
 
 pytestmark = pytest.mark.django_db
 

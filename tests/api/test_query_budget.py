@@ -32,8 +32,8 @@ from messaging.models import CustomerMessage, SystemMessage
 from products.selectors import product_list
 from tests.accounts.helpers import GOOD_CARD, GOOD_ID, PERSONAL_INFO, id_number
 from tests.api.described import assert_conforms
-from tests.factories import ProductFactory, VerifiedUserFactory, encrypt_password
-from tests.loans.factories import LoanApplicationFactory, disbursed_loan
+from tests.factories import LoanApplicationFactory, ProductFactory, VerifiedUserFactory, encrypt_password
+from tests.loans.helpers import disbursed_loan
 
 pytestmark = pytest.mark.django_db
 

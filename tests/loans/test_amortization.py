@@ -18,6 +18,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from cashloan import money as cashloan_money
 from loans import amortization
 from products import terms as vocabulary
 from loans.amortization import (
@@ -123,6 +124,13 @@ def test_quantize_money_rounds_half_up_to_cents(value: str, expected: str) -> No
     result = quantize_money(D(value))
     assert result == D(expected)
     assert result.as_tuple().exponent == -2
+
+
+@given(st.decimals(min_value=-10**9, max_value=10**9, allow_nan=False, allow_infinity=False, places=6))
+def test_the_maths_rounds_money_as_cashloan_money_does(value: Decimal) -> None:
+    """The maths keeps its own copy of the rounding (standard library only): the same one."""
+    assert quantize_money(value) == cashloan_money.quantize_money(value)
+    assert quantize_money(value).as_tuple() == cashloan_money.quantize_money(value).as_tuple()
 
 
 # ---------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from loans import applications
 from loans.credit import available_credit, outstanding_principal
 from loans.models import LoanApplication, RepaymentPeriod, StatusChange
 from tests.factories import ProductFactory, freeze_today
-from tests.products.support import (
+from tests.products.helpers import (
     APPLY_PATH,
     QUOTE_PATH,
     apply_payload,

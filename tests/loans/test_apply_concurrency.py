@@ -15,7 +15,7 @@ from loans import applications
 from loans.models import LoanApplication, StatusChange
 from tests.conftest import SignedClient
 from tests.factories import ProductFactory
-from tests.products.support import APPLY_PATH, apply_payload, verified_customer
+from tests.products.helpers import APPLY_PATH, apply_payload, verified_customer
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

@@ -10,8 +10,8 @@ import pytest
 from loans import lifecycle
 from loans.models import StatusChange
 from loans.overdue import mark_overdue
-from tests.factories import VerifiedUserFactory
-from tests.loans.factories import LoanApplicationFactory, freeze_today, login, staff_user
+from tests.factories import LoanApplicationFactory, VerifiedUserFactory, freeze_today
+from tests.loans.helpers import login, staff_user
 
 pytestmark = pytest.mark.django_db
 

@@ -9,8 +9,9 @@ from django.utils import timezone
 from loans import lifecycle
 from loans.lifecycle import InvalidTransition, ScheduleNotBuildable
 from loans.models import RepaymentPeriod, StatusChange
-from messaging.notifications import LoanEvent
-from tests.loans.factories import LoanApplicationFactory, staff_user
+from loans.notifications import LoanEvent
+from tests.factories import LoanApplicationFactory
+from tests.loans.helpers import staff_user
 
 pytestmark = pytest.mark.django_db
 

@@ -9,8 +9,8 @@ from django.contrib.messages import get_messages
 
 from loans.models import LoanApplication, StatusChange
 from loans.permissions import LOAN_OFFICER_PERMISSIONS
-from tests.factories import UserFactory
-from tests.loans.factories import LoanApplicationFactory, disbursed_loan
+from tests.factories import LoanApplicationFactory, UserFactory
+from tests.loans.helpers import disbursed_loan
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,8 @@ from loans.models import RepaymentPeriod
 from loans.overdue import mark_overdue
 from loans.repayments import repay
 from loans.tasks import mark_overdue_task
-from tests.loans.factories import LoanApplicationFactory, disbursed_loan, freeze_today
+from tests.factories import LoanApplicationFactory, freeze_today
+from tests.loans.helpers import disbursed_loan
 
 pytestmark = pytest.mark.django_db
 

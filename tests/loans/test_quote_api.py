@@ -11,7 +11,7 @@ import pytest
 from django.utils import timezone
 
 from tests.factories import ProductFactory, freeze_today
-from tests.products.support import QUOTE_PATH, customer as make_customer, instalment_payload, instalment_product, quote_payload
+from tests.products.helpers import QUOTE_PATH, customer as make_customer, instalment_payload, instalment_product, quote_payload
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,7 @@ from loans.models import Repayment
 from loans.overdue import mark_overdue
 from loans.payments import PaymentProvider, PaymentResult
 from tests.conftest import SignedClient
-from tests.loans.factories import disbursed_loan
+from tests.loans.helpers import disbursed_loan
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

@@ -14,9 +14,9 @@ from loans import repayments
 from loans.models import Repayment, RepaymentPeriod, StatusChange
 from loans.payments import PaymentProvider, PaymentResult
 from loans.repayments import NothingDue, PaymentFailed, PlanNotFound, repay
-from messaging.notifications import LoanEvent
-from tests.factories import UserFactory
-from tests.loans.factories import disbursed_loan, freeze_today, login
+from loans.notifications import LoanEvent
+from tests.factories import UserFactory, freeze_today
+from tests.loans.helpers import disbursed_loan, login
 
 pytestmark = pytest.mark.django_db
 

@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from loans import selectors
 from loans.repayments import repay
-from tests.factories import UserFactory, VerifiedUserFactory
-from tests.loans.factories import LoanApplicationFactory, disbursed_loan, login
+from tests.factories import LoanApplicationFactory, UserFactory, VerifiedUserFactory
+from tests.loans.helpers import disbursed_loan, login
 
 pytestmark = pytest.mark.django_db
 

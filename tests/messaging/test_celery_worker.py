@@ -17,7 +17,7 @@ from cashloan.celery import app as celery_app
 from loans.tasks import mark_overdue_task
 from messaging import services
 from messaging.models import SmsMessage
-from tests.messaging.factories import disbursed_loan
+from tests.factories import disbursed_loan
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),

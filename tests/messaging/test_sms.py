@@ -12,7 +12,7 @@ from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django.utils import timezone
 
-from messaging import tasks
+from messaging import delivery
 from messaging.models import SmsMessage
 from messaging.services import requeue_stale_sms, resend_sms, send_sms
 from messaging.sms import BaseSmsBackend, SmsGatewayError
@@ -54,7 +54,7 @@ def send_now(django_capture_on_commit_callbacks, mobile="13800000000", text="您
     return sms
 
 
-@pytest.mark.parametrize("failures", [1, 3, tasks.SMS_MAX_RETRIES])
+@pytest.mark.parametrize("failures", [1, 3, delivery.SMS_MAX_RETRIES])
 def test_retries_until_the_gateway_accepts(flaky, failures, django_capture_on_commit_callbacks):
     flaky.failures = failures
     sms = send_now(django_capture_on_commit_callbacks)
@@ -68,7 +68,7 @@ def test_exhausted_retries_are_recorded_as_failed(flaky, django_capture_on_commi
     flaky.failures = 100
     sms = send_now(django_capture_on_commit_callbacks)
     assert sms.status == SmsMessage.Status.FAILED
-    assert sms.attempts == tasks.SMS_MAX_RETRIES + 1 == flaky.calls
+    assert sms.attempts == delivery.SMS_MAX_RETRIES + 1 == flaky.calls
     assert "gateway busy (call 6)" in sms.last_error and "SmsGatewayError" in sms.last_error
     assert sms.text == "您的验证码是 123456"  # nothing lost: the message is still there to resend
 
@@ -92,18 +92,17 @@ def test_row_exists_before_commit_and_nothing_is_sent_before(flaky, django_captu
 
 def test_backoff_is_exponential(settings):
     settings.SMS_RETRY_BASE_SECONDS = 10
-    assert [tasks.retry_delay(n) for n in range(5)] == [10, 20, 40, 80, 160]
+    assert [delivery.retry_delay(n) for n in range(5)] == [10, 20, 40, 80, 160]
 
 
 def test_task_is_acks_late_with_the_documented_name():
-    assert tasks.send_sms_task.acks_late is True
-    assert tasks.send_sms_task.name == "messaging.tasks.send_sms_task"
-    assert tasks.send_daily_notices_task.name == "messaging.tasks.send_daily_notices_task"
+    assert delivery.send_sms_task.acks_late is True
+    assert delivery.send_sms_task.name == "messaging.tasks.send_sms_task"
 
 
 def test_sent_message_is_not_sent_twice(flaky, django_capture_on_commit_callbacks):
     sms = send_now(django_capture_on_commit_callbacks)
-    tasks.send_sms_task.delay(sms.pk)  # a redelivered task (acks late)
+    delivery.send_sms_task.delay(sms.pk)  # a redelivered task (acks late)
     assert flaky.calls == 1
 
 

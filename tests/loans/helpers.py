@@ -1,10 +1,10 @@
-"""Loans built with the ORM (not through the apply endpoint), and helpers to move them along."""
+"""Helpers of the loans tests: loans disbursed through the lifecycle services, staff, login."""
 
 from datetime import date
 
 from loans import lifecycle
 from loans.models import LoanApplication
-from tests.factories import LoanApplicationFactory, UserFactory, freeze_today  # noqa: F401  (re-exported)
+from tests.factories import LoanApplicationFactory, UserFactory
 
 
 def staff_user(**fields):

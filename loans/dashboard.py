@@ -21,7 +21,10 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
-ZERO = Decimal("0.00")
+from cashloan.models import ZERO
+
+from .models import SERVICED_STATUSES, ApplicationStatus, LoanApplication, Repayment, RepaymentPeriod
+
 CHART_DAYS = 30
 
 
@@ -85,23 +88,17 @@ def dashboard_figures(today: date | None = None) -> DashboardFigures:
 
 
 def _status_counts() -> list[StatusCount]:
-    from loans.models import ApplicationStatus, LoanApplication
-
     counts = dict(LoanApplication.objects.order_by().values_list("status").annotate(n=Count("pk")))
     return [StatusCount(status.value, status.label, counts.get(status.value, 0)) for status in ApplicationStatus]
 
 
 def _disbursed_totals() -> dict:
-    from loans.models import SERVICED_STATUSES, LoanApplication
-
     ever_disbursed = LoanApplication.objects.filter(status__in=SERVICED_STATUSES)
     row = ever_disbursed.aggregate(count=Count("pk"), amount=Coalesce(Sum("apply_amount"), ZERO, output_field=_money()))
     return row
 
 
 def _loan_book(today: date) -> dict:
-    from loans.models import ApplicationStatus, LoanApplication, RepaymentPeriod
-
     unpaid = Q(periods__settlement=RepaymentPeriod.Settlement.UNPAID)
     overdue = unpaid & Q(periods__due_date__lt=today)
     unpaid_principal = ExpressionWrapper(F("periods__principal") - F("periods__paid_principal"), output_field=_money())
@@ -114,8 +111,6 @@ def _loan_book(today: date) -> dict:
 
 
 def _repayments_per_day(today: date) -> list[DayRepayments]:
-    from loans.models import Repayment
-
     first_day = today - timedelta(days=CHART_DAYS - 1)
     tz = ZoneInfo(settings.TIME_ZONE)
     rows = (

@@ -3,14 +3,14 @@
 from django import template
 
 from cashloan.money import quantize_money
-from messaging.dashboard import dashboard_figures, repayment_chart_svg
+from loans.dashboard import dashboard_figures, repayment_chart_svg
 
 register = template.Library()
 
 DASHBOARD_PERMISSION = "loans.view_loanapplication"
 
 
-@register.inclusion_tag("admin/messaging/dashboard.html", takes_context=True)
+@register.inclusion_tag("admin/loans/dashboard.html", takes_context=True)
 def admin_dashboard(context):
     """Figures only for staff allowed to see loans (operators, for one, are not)."""
     request = context.get("request")

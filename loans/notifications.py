@@ -1,7 +1,8 @@
 """Loan events → a customer message (§24 types 11–17) and, where it warrants, an SMS.
 
-The loan services call :func:`notify_loan_event` inside their transaction; messages are
-written in it and SMS leave after commit (``send_sms`` queues on commit).
+The loan services call :func:`notify_loan_event` inside their transaction; it composes the
+text and hands it to messaging (``messaging.services.message_customer``), which writes the
+message in that transaction and sends the SMS after commit.
 
 Every event but SUBMITTED also goes out by SMS: at submission the borrower is in the app
 and sees the result on screen, so an SMS would only cost money; every later event happens
@@ -14,10 +15,11 @@ from enum import Enum
 from django.utils import timezone
 
 from cashloan.money import money_str
-from loans.amortization import overdue_days
+from messaging.models import CustomerMessage, CustomerMessageType
+from messaging.services import message_customer
 
-from .models import CustomerMessage, CustomerMessageType
-from .services import send_sms
+from .amortization import overdue_days
+from .models import ApplicationStatus
 
 
 class LoanEvent(str, Enum):
@@ -54,17 +56,10 @@ def notify_loan_event(application, event: LoanEvent, *, period=None, today: date
     if event in EVENTS_NEEDING_PERIOD and period is None:
         raise ValueError(f"the {event.value} notice names a repayment period")
     title, content = compose(application, event, period=period, today=today)
-    message = CustomerMessage.objects.create(
-        user=application.user,
-        message_type=MESSAGE_TYPES[event],
-        title=title,
-        content=content,
-        application=application,
+    sms_purpose = "" if event in EVENTS_WITHOUT_SMS else event.value
+    return message_customer(
+        application.user, MESSAGE_TYPES[event], title, content, application=application, sms_purpose=sms_purpose
     )
-    mobile = application.user.mobile
-    if event not in EVENTS_WITHOUT_SMS and mobile:
-        send_sms(mobile, content, purpose=event.value)
-    return message
 
 
 def compose(application, event: LoanEvent, *, period=None, today: date | None = None) -> tuple[str, str]:
@@ -103,8 +98,6 @@ def _describe_loan(application) -> str:
 
 
 def _repaid_text(application, loan: str, period) -> str:
-    from loans.models import ApplicationStatus
-
     if application.status == ApplicationStatus.PAID_OFF:
         return f"您的借款（{loan}）已全部还清，感谢您的信任。"
     if period is not None:

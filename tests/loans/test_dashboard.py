@@ -7,10 +7,9 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.utils import timezone
 
+from loans.dashboard import dashboard_figures, repayment_chart_svg
 from loans.models import ApplicationStatus, RepaymentPeriod
-from messaging.dashboard import dashboard_figures, repayment_chart_svg
-from tests.factories import UserFactory
-from tests.messaging.factories import LoanFactory, disbursed_loan, repayment
+from tests.factories import LoanFactory, UserFactory, disbursed_loan, repayment
 
 pytestmark = pytest.mark.django_db
 

@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand
 
 from cashloan.management.arguments import iso_date
-from messaging.services import send_daily_notices
+from loans.notices import send_daily_notices
 
 
 class Command(BaseCommand):

@@ -7,10 +7,10 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from loans.models import ApplicationStatus, RepaymentPeriod
+from loans.notices import send_daily_notices
+from loans.tasks import send_daily_notices_task
 from messaging.models import CustomerMessage, NoticeLog, SmsMessage
-from messaging.services import send_daily_notices
-from messaging.tasks import send_daily_notices_task
-from tests.messaging.factories import disbursed_loan
+from tests.factories import disbursed_loan
 
 pytestmark = pytest.mark.django_db
 
@@ -90,6 +90,7 @@ def test_task_and_command_call_the_same_service(sms_outbox):
     assert len(messages_of(loan, 15)) == 1
     # The task runs for the real today, long after TODAY: the period is overdue by then.
     assert send_daily_notices_task.delay().get() == {"reminders": 0, "overdue": 1}
+    assert send_daily_notices_task.name == "loans.tasks.send_daily_notices_task"  # moved from messaging.tasks
 
 
 def test_command_refuses_a_bad_date():

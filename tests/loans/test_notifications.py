@@ -8,9 +8,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from loans.models import ApplicationStatus
+from loans.notifications import LoanEvent, notify_loan_event
 from messaging.models import CustomerMessage, SmsMessage
-from messaging.notifications import LoanEvent, notify_loan_event
-from tests.messaging.factories import LoanFactory, PeriodFactory
+from tests.factories import LoanFactory, PeriodFactory
 
 pytestmark = pytest.mark.django_db
 

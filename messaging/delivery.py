@@ -1,0 +1,74 @@
+"""SMS delivery: the Celery task that hands one recorded SMS to the backend, and what it runs.
+
+``send_sms_task`` acknowledges late (a worker lost mid-send gives the message back to the
+broker) and retries a gateway failure with exponential backoff; when the retries are
+exhausted the SmsMessage row is marked failed with its error, for staff to re-send from
+the admin. In eager mode (no broker) Celery runs the retries inline, without waiting.
+
+The services queue this task (``messaging.services``), and the scheduled jobs of
+``messaging.tasks`` call the services: the task lives here, below both, so that nothing
+imports back. It keeps the name ``messaging.tasks.send_sms_task``, which messages queued by
+earlier releases carry.
+"""
+
+import logging
+
+from celery import shared_task
+from django.conf import settings
+from django.db.models import F
+from django.utils import timezone
+
+from .models import SmsMessage
+from .sms import SmsGatewayError, get_backend
+
+logger = logging.getLogger(__name__)
+
+SMS_MAX_RETRIES = 5
+
+
+def retry_delay(retries_so_far: int) -> int:
+    """10 s, 20 s, 40 s, 80 s, 160 s (``SMS_RETRY_BASE_SECONDS`` × 2ⁿ)."""
+    return settings.SMS_RETRY_BASE_SECONDS * 2**retries_so_far
+
+
+@shared_task(bind=True, acks_late=True, max_retries=SMS_MAX_RETRIES, name="messaging.tasks.send_sms_task")
+def send_sms_task(self, sms_id: int) -> None:
+    try:
+        deliver_sms(sms_id)
+    except SmsGatewayError as error:
+        if self.request.retries >= self.max_retries:
+            logger.warning("SMS %s failed after %s attempts: %s", sms_id, self.request.retries + 1, error)
+            mark_sms_failed(sms_id, error)
+            return
+        raise self.retry(exc=error, countdown=retry_delay(self.request.retries))
+    except Exception as error:  # a backend bug: not retryable, but never lost silently
+        logger.exception("SMS %s could not be handed to the backend", sms_id)
+        mark_sms_failed(sms_id, error)
+
+
+def deliver_sms(sms_id: int) -> bool:
+    """Hand one recorded SMS to the backend; raises SmsGatewayError for the task to retry.
+
+    Returns False when there is nothing to do (already sent, or the row is gone).
+    """
+    sms = SmsMessage.objects.filter(pk=sms_id).first()
+    if sms is None or sms.status == SmsMessage.Status.SENT:
+        return False
+    SmsMessage.objects.filter(pk=sms_id).update(attempts=F("attempts") + 1)
+    try:
+        get_backend().send(sms.mobile, sms.text)
+    except SmsGatewayError as error:
+        SmsMessage.objects.filter(pk=sms_id).update(last_error=_error_text(error))
+        raise
+    SmsMessage.objects.filter(pk=sms_id).update(status=SmsMessage.Status.SENT, sent_at=timezone.now(), last_error="")
+    return True
+
+
+def mark_sms_failed(sms_id: int, error: Exception) -> None:
+    SmsMessage.objects.filter(pk=sms_id).exclude(status=SmsMessage.Status.SENT).update(
+        status=SmsMessage.Status.FAILED, last_error=_error_text(error)
+    )
+
+
+def _error_text(error: Exception) -> str:
+    return (f"{type(error).__name__}: {error}")[:1000]

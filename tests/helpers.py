@@ -1,0 +1,81 @@
+"""Helpers shared by the apps' tests: the headless browser of the page tests.
+
+Needs Debian's ``chromium`` and ``chromium-driver`` (and a CJK font, ``fonts-wqy-microhei``, for
+the screenshots to show Chinese); the tests marked with ``BROWSER_TESTS`` are skipped, saying
+why, when they are absent. Screenshots go to the test's tmp dir and are copied to
+``var/screenshots/`` for a human to look at.
+"""
+
+import shutil
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMEDRIVER = Path("/usr/bin/chromedriver")
+PHONE = (390, 844)
+SCREENSHOTS = Path(settings.BASE_DIR) / "var" / "screenshots"
+
+BROWSER_TESTS = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists() or not CHROMEDRIVER.exists(), reason="needs /usr/bin/chromium and /usr/bin/chromedriver (apt-get install chromium chromium-driver)"),
+]
+
+
+def phone_browser(tmp_path):
+    """A headless Chromium at phone size (the ``browser`` fixture of tests/conftest.py)."""
+    webdriver = pytest.importorskip("selenium.webdriver", reason="needs selenium (requirements-dev.txt)")
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    for flag in (
+        "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        "--no-first-run", "--disable-extensions", f"--user-data-dir={tmp_path / 'profile'}",
+        f"--window-size={PHONE[0]},{PHONE[1]}", "--lang=zh-CN",
+    ):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(executable_path=str(CHROMEDRIVER)), options=options)
+    driver.set_page_load_timeout(30)
+    emulate_phone(driver, PHONE[1])
+    yield driver
+    driver.quit()
+
+
+def log_in(browser, live_server, client, user) -> None:
+    """Put the user's session cookie (made by Django's test client) into the browser."""
+    client.force_login(user)
+    browser.get(f"{live_server.url}/healthz")
+    browser.add_cookie({"name": settings.SESSION_COOKIE_NAME, "value": client.cookies[settings.SESSION_COOKIE_NAME].value, "path": "/"})
+
+
+def emulate_phone(browser, height: int) -> None:
+    """A phone's viewport (390 px wide, touch, the page's viewport meta honoured)."""
+    browser.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride", {"width": PHONE[0], "height": height, "deviceScaleFactor": 1, "mobile": True}
+    )
+
+
+def screenshot(browser, tmp_path, name: str) -> Path:
+    """A full-page screenshot at phone width, saved in tmp and copied to var/screenshots/."""
+    height = browser.execute_script("return Math.max(document.body.scrollHeight, document.documentElement.scrollHeight)")
+    emulate_phone(browser, max(PHONE[1], min(height, 8000)))
+    path = tmp_path / f"{name}.png"
+    assert browser.save_screenshot(str(path))
+    emulate_phone(browser, PHONE[1])
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    shutil.copy(path, SCREENSHOTS / path.name)
+    return path
+
+
+def assert_fits_the_phone(browser) -> None:
+    """Nothing wider than the screen: no horizontal scrolling of the page itself."""
+    width = browser.execute_script("return document.documentElement.scrollWidth")
+    inner = browser.execute_script("return window.innerWidth")
+    assert width <= inner, (width, inner)
+
+
+def loaded_resources(browser) -> list[str]:
+    return browser.execute_script("return performance.getEntriesByType('resource').map(e => e.name)")
