@@ -94,7 +94,7 @@ def money(values: list[str]) -> list[Decimal]:
 # ---------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("module, allowed", [(amortization, {"products.terms"}), (vocabulary, set())])
+@pytest.mark.parametrize("module, allowed", [(amortization, {"products.terms"}), (vocabulary, set())], ids=["amortization", "terms"])
 def test_module_imports_only_the_standard_library(module, allowed: set[str]) -> None:
     """The maths imports the standard library and the vocabulary, itself standard library only."""
     tree = ast.parse(Path(module.__file__).read_text(encoding="utf-8"))
