@@ -16,7 +16,7 @@ class GetCustomMessage(ApiView):
     result_serializer = schemas.CustomerMessageResult
 
     def handle(self, request, data):
-        return paginate(selectors.customer_messages(request.user), data, selectors.customer_message_row)
+        return paginate(selectors.customer_messages(request.user), data, schemas.customer_message_row)
 
 
 class GetSystemMessage(ApiView):
@@ -28,4 +28,4 @@ class GetSystemMessage(ApiView):
     result_serializer = schemas.SystemMessageResult
 
     def handle(self, request, data):
-        return paginate(selectors.published_system_messages(), data, selectors.system_message_row)
+        return paginate(selectors.published_system_messages(), data, schemas.system_message_row)

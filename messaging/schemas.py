@@ -1,12 +1,20 @@
-"""The shapes of the message lists' items (seed §24, §25), for the OpenAPI description only:
-``messaging.selectors.customer_message_row`` / ``system_message_row`` build the dicts.
+"""The message lists' items (seed §24, §25): each serializer describes one shape for the
+OpenAPI description, and the function below it builds that shape.
 """
 
+from datetime import datetime
+
+from django.utils import timezone
 from rest_framework import serializers
 
 from cashloan.api.schema import choice, local_datetime, text, uuid_text
 
-from .models import CustomerMessageType, SystemMessageType
+from .models import CustomerMessage, CustomerMessageType, SystemMessage, SystemMessageType
+
+
+def datetime_text(moment: datetime) -> str:
+    """``2017-11-07 01:19:08`` in local time, as the seed writes ``sendDate``."""
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M:%S")
 
 
 class CustomerMessageResult(serializers.Serializer):
@@ -22,6 +30,17 @@ class CustomerMessageResult(serializers.Serializer):
     sendDate = local_datetime("发送时间")
 
 
+def customer_message_row(message: CustomerMessage) -> dict:
+    return {
+        "id": str(message.id),
+        "messageContent": message.content,
+        "messageTitle": message.title,
+        "messageType": str(message.message_type),
+        "sendDate": datetime_text(message.sent_at),
+    }
+
+
+
 class SystemMessageResult(serializers.Serializer):
     """§25: one published system message."""
 
@@ -31,3 +50,15 @@ class SystemMessageResult(serializers.Serializer):
     messageTitle = text("消息标题")
     messageType = choice(SystemMessageType.values, "消息类型 0：活动消息 1：公告消息")
     sendDate = local_datetime("发送时间")
+
+
+def system_message_row(message: SystemMessage) -> dict:
+    return {
+        "eventUrl": message.event_url,
+        "id": str(message.id),
+        "messageContent": message.content,
+        "messageTitle": message.title,
+        "messageType": str(message.message_type),
+        "sendDate": datetime_text(message.publish_at),
+    }
+

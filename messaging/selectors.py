@@ -24,32 +24,6 @@ def published_system_messages(now: datetime | None = None) -> QuerySet[SystemMes
     return SystemMessage.objects.filter(publish_at__lte=now or timezone.now()).order_by("-publish_at", "-id")
 
 
-def datetime_text(moment: datetime) -> str:
-    """``2017-11-07 01:19:08`` in local time, as the seed writes ``sendDate``."""
-    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M:%S")
-
-
-def customer_message_row(message: CustomerMessage) -> dict:
-    return {
-        "id": str(message.id),
-        "messageContent": message.content,
-        "messageTitle": message.title,
-        "messageType": str(message.message_type),
-        "sendDate": datetime_text(message.sent_at),
-    }
-
-
-def system_message_row(message: SystemMessage) -> dict:
-    return {
-        "eventUrl": message.event_url,
-        "id": str(message.id),
-        "messageContent": message.content,
-        "messageTitle": message.title,
-        "messageType": str(message.message_type),
-        "sendDate": datetime_text(message.publish_at),
-    }
-
-
 # --- H5 pages (§5, §6) ------------------------------------------------------------------------
 
 

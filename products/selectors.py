@@ -18,9 +18,8 @@ from django.core.cache import cache
 from django.db import transaction
 
 from cashloan.api.errors import MalformedRequest
-from cashloan.money import money_str, rate_str
 
-from . import rules
+from . import schemas
 from .models import Product
 
 VERSION_KEY = "products:catalogue:version"
@@ -100,8 +99,8 @@ def catalogue() -> dict:
     if entry is None:
         products = list(Product.objects.filter(on_sale=True).order_by("display_order", "created_at"))
         entry = {
-            "list": [product_summary(p) for p in products],
-            "details": {str(p.id): product_detail(p) for p in products},
+            "list": [schemas.product_summary(p) for p in products],
+            "details": {str(p.id): schemas.product_detail(p) for p in products},
             "products": {str(p.id): p for p in products},
         }
         cache.set(key, entry, timeout=_cache_seconds())
@@ -137,81 +136,3 @@ def on_sale_product(product_id, *, cached: bool = False) -> Product:
     if product is None:
         raise ProductUnavailable()
     return product
-
-
-# --- rendering -----------------------------------------------------------------------------
-
-
-def _text(value) -> str:
-    return "" if value is None else str(value)
-
-
-def _normalised_list(text: str, parse, render) -> str:
-    """``"7, 14"`` → ``"7,14"``; amounts ``"500.00"``; rates ``"0.3600"``. Unparseable: as stored."""
-    try:
-        return ",".join(render(value) for value in parse(text))
-    except rules.RuleError:
-        return text
-
-
-def _amounts(text: str) -> str:
-    return _normalised_list(text, rules.parse_amounts, money_str)
-
-
-def _rates(text: str) -> str:
-    return _normalised_list(text, rules.parse_rates, rate_str)
-
-
-def _counts(text: str) -> str:
-    return _normalised_list(text, rules.parse_counts, str)
-
-
-def product_summary(product: Product) -> dict:
-    """Seed §20's fields, every value a string ("" when not set)."""
-    return {
-        "id": str(product.id),
-        "name": product.name,
-        "amountLimitType": str(product.amount_limit_type),
-        "singleMinAmount": money_str(product.single_min_amount),
-        "singleMaxAmount": money_str(product.single_max_amount),
-        "singleAmounts": _amounts(product.single_amounts),
-        "termUnit": _counts(product.term_units),
-        "daysLimitType": str(product.days_limit_type),
-        "singleMinDays": _text(product.single_min_days),
-        "singleMaxDays": _text(product.single_max_days),
-        "singleDays": _counts(product.single_days),
-        "monthsLimitType": str(product.months_limit_type),
-        "singleMinMonths": _text(product.single_min_months),
-        "singleMaxMonths": _text(product.single_max_months),
-        "singleMonths": _counts(product.single_months),
-    }
-
-
-def product_detail(product: Product) -> dict:
-    """Seed §21's fields and dictionaries, plus the fees and penalty rate (CONTRACT §8)."""
-    return {
-        **product_summary(product),
-        "detailDescription": product.detail_description,
-        "thirdServiceCode": product.third_service_code,
-        "singleDefaultAmount": money_str(product.single_default_amount),
-        "interestRateLimitType": str(product.interest_rate_limit_type),
-        "minInterestRate": rate_str(product.min_interest_rate),
-        "maxInterestRate": rate_str(product.max_interest_rate),
-        "interestRates": _rates(product.interest_rates),
-        "defaultInterestRate": rate_str(product.default_interest_rate),
-        "singleDefaultDays": _text(product.single_default_days),
-        "singleDefaultMonths": _text(product.single_default_months),
-        "repayType": _counts(product.repay_types),
-        "defaultRepayTermCount": _text(product.default_repay_term_count),
-        "defaultRepayTermUnit": _text(product.default_repay_term_unit),
-        "repayTermUnit": _counts(product.repay_term_units),
-        "repayTermCounts": _counts(product.repay_term_counts),
-        "serviceFeeRate": rate_str(product.service_fee_rate),
-        "periodFee": money_str(product.period_fee),
-        "penaltyRate": rate_str(product.penalty_rate),
-        "termUnitData": dict(rules.TERM_UNIT_DATA),
-        "repayTermUnitData": dict(rules.REPAY_TERM_UNIT_DATA),
-        "repayTypeData": dict(rules.REPAY_TYPE_DATA),
-        "purposeData": dict(rules.PURPOSE_DATA),
-        "otherChannelsData": dict(rules.OTHER_CHANNELS_DATA),
-    }

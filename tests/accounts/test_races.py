@@ -5,7 +5,7 @@ import threading
 import pytest
 from django.db import connection
 
-from accounts import services
+from accounts.services import passwords, sms_codes, verification
 from accounts.challenges import Flow, grant_proof, issue_sms_code
 from accounts.models import Identity, User
 from cashloan.api.errors import ApiError
@@ -40,14 +40,14 @@ def run_concurrently(target, count):
 def test_one_proof_registers_one_account():
     grant_proof(Flow.REGISTER, "13612345678")
     cipher = encrypt_password("newpass1")
-    results = run_concurrently(lambda: services.register(mobile="13612345678", password_cipher=cipher, confirm_cipher=cipher).pk, 6)
+    results = run_concurrently(lambda: passwords.register(mobile="13612345678", password_cipher=cipher, confirm_cipher=cipher).pk, 6)
     assert len([r for r in results if isinstance(r, int)]) == 1
     assert User.objects.filter(mobile="13612345678").count() == 1
 
 
 def test_one_sms_code_is_checked_once():
     code = issue_sms_code(Flow.REGISTER, "13612345678")
-    results = run_concurrently(lambda: services.check_register_code(mobile="13612345678", sms_code=code) or "ok", 6)
+    results = run_concurrently(lambda: sms_codes.check_register_code(mobile="13612345678", sms_code=code) or "ok", 6)
     assert results.count("ok") == 1
 
 
@@ -59,7 +59,7 @@ def test_one_identity_for_two_accounts_at_once():
     def verify():
         with lock:
             user = next(users)
-        return services.verify_real_name(user, real_name="王豆豆", id_number=GOOD_ID).pk
+        return verification.verify_real_name(user, real_name="王豆豆", id_number=GOOD_ID).pk
 
     results = run_concurrently(verify, 2)
     assert len([r for r in results if isinstance(r, int)]) == 1

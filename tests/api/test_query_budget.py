@@ -23,9 +23,10 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
-from accounts import challenges, services as accounts_services
+from accounts import challenges
 from accounts.inputs import parse_personal_info
 from accounts.models import AppVersion, User
+from accounts.services import personal_info, verification
 from loans.models import LoanApplication
 from loans.repayments import repay
 from messaging.models import CustomerMessage, SystemMessage
@@ -56,12 +57,12 @@ class World:
 def verified_customer(mobile: str = "13800138000", id_no: str = GOOD_ID) -> User:
     """A customer verified through the accounts services, with personal information and contacts."""
     user = User.objects.create_user(username=mobile, mobile=mobile, password="secret123")
-    accounts_services.verify_real_name(user, real_name="王豆豆", id_number=id_no)
-    accounts_services.verify_bank_card(user, card_number=GOOD_CARD, reserved_mobile=mobile)
-    accounts_services.verify_mobile(user)
-    accounts_services.save_personal_info(user, parse_personal_info(PERSONAL_INFO))
+    verification.verify_real_name(user, real_name="王豆豆", id_number=id_no)
+    verification.verify_bank_card(user, card_number=GOOD_CARD, reserved_mobile=mobile)
+    verification.verify_mobile(user)
+    personal_info.save_personal_info(user, parse_personal_info(PERSONAL_INFO))
     for rel_type, name, phone in [(1, "王大", "13900000001"), (7, "李二", "13900000002"), (6, "张三", "13900000003")]:
-        accounts_services.save_contact(user, oper_type="add", contact_id=None, rel_type=rel_type, real_name=name, phone_num=phone)
+        personal_info.save_contact(user, oper_type="add", contact_id=None, rel_type=rel_type, real_name=name, phone_num=phone)
     user.refresh_from_db()
     assert user.verifications_complete
     return user

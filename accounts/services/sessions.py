@@ -1,0 +1,70 @@
+"""Login and sessions (§4, §18).
+
+Business refusals raise :class:`cashloan.api.errors.ApiError` with the seed's code.
+"""
+
+from importlib import import_module
+
+from django.conf import settings
+from django.contrib.auth import HASH_SESSION_KEY, login
+from django.utils import timezone
+
+from cashloan.api import ratelimit
+from cashloan.api.errors import ApiError, MalformedRequest, RateLimited
+
+from .. import codes, lockout
+from ..models import AppType, Device, User
+from ..passwords import read_password
+from .customers import customer_by_mobile
+
+
+def limit_login_attempts(ip: str) -> None:
+    """Each attempt costs a deliberately slow password hash: bound them per client address."""
+    if not ratelimit.hit(f"login:ip:{ip}", settings.LOGIN_IP_PER_MINUTE, 60):
+        raise RateLimited("登录请求过于频繁，请稍后再试")
+
+
+def authenticate_customer(*, mobile: str, password_cipher: str) -> User:
+    """The customer whose password this is, or the §4 refusal code."""
+    password = read_password(password_cipher, "password")
+    user = customer_by_mobile(mobile.strip())
+    if user is None:
+        raise ApiError("登陆授权失败，账号不存在", code=codes.LOGIN_NO_ACCOUNT)
+    if lockout.is_locked(user.pk):
+        raise ApiError("登陆授权失败，多次密码错误，账号被锁，请15分钟后再试", code=codes.LOGIN_LOCKED)
+    if not user.check_password(password):
+        if lockout.record_failure(user.pk):
+            raise ApiError("登陆授权失败，多次密码错误，账号被锁，请15分钟后再试", code=codes.LOGIN_LOCKED)
+        raise ApiError("登陆授权失败，密码错误", code=codes.LOGIN_WRONG_PASSWORD)
+    if not user.is_active:
+        raise ApiError("登陆授权失败，账号已停用", code=codes.LOGIN_FAILED)
+    lockout.clear(user.pk)
+    return user
+
+
+def start_session(request, user: User, *, app_type: str, token: str) -> str:
+    """Log in (Django's session: a new key, cookie set) and remember the device."""
+    if app_type not in AppType.values:
+        raise MalformedRequest("请求报文传输信息有误：appType 须为 1、2 或 3")
+    login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
+    Device.objects.update_or_create(
+        user=user, token=token, defaults={"app_type": app_type, "last_login_at": timezone.now()}
+    )
+    return request.session.session_key
+
+
+def keep_session(request, user: User) -> None:
+    """After a password change, keep this session alive (the others end with the old hash).
+
+    Unlike Django's ``update_session_auth_hash`` the session id is kept: the app holds it as
+    its bearer token and would otherwise be logged out without knowing the new one.
+    """
+    request.session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+
+
+def end_session(request, session_id: str) -> None:
+    """Idempotent: an unknown or already ended session is simply gone."""
+    if request.session.session_key == session_id:
+        request.session.flush()
+        return
+    import_module(settings.SESSION_ENGINE).SessionStore().delete(session_id)

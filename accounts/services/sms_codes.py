@@ -1,0 +1,57 @@
+"""SMS codes of the register and reset flows (§8, §9, §11, §12).
+
+Business refusals raise :class:`cashloan.api.errors.ApiError` with the seed's code.
+"""
+
+from django.conf import settings
+
+from messaging.services import send_sms
+
+from ..challenges import (
+    Flow,
+    check_send_limits,
+    consume_captcha,
+    consume_sms_code,
+    grant_proof,
+    issue_sms_code,
+)
+from .customers import require_mobile_format, require_registered, require_unregistered
+
+SMS_PURPOSES = {Flow.REGISTER: "register", Flow.RESET: "reset_password"}
+
+
+def _send_code(flow: Flow, mobile: str, client_ip: str) -> None:
+    check_send_limits(mobile, client_ip)
+    code = issue_sms_code(flow, mobile)
+    minutes = settings.SMS_CODE_TTL_SECONDS // 60
+    action = "注册" if flow is Flow.REGISTER else "找回密码"
+    text = f"您正在{action}，验证码{code}，{minutes}分钟内有效。如非本人操作，请忽略本短信。"
+    send_sms(mobile, text, purpose=SMS_PURPOSES[flow])
+
+
+def send_register_code(*, mobile: str, session_key: str | None, captcha: str, client_ip: str) -> None:
+    mobile = require_mobile_format(mobile)
+    consume_captcha(session_key, captcha)
+    require_unregistered(mobile)
+    _send_code(Flow.REGISTER, mobile, client_ip)
+
+
+def send_reset_code(*, mobile: str, session_key: str | None, captcha: str, client_ip: str) -> None:
+    mobile = require_mobile_format(mobile)
+    consume_captcha(session_key, captcha)
+    require_registered(mobile)
+    _send_code(Flow.RESET, mobile, client_ip)
+
+
+def check_register_code(*, mobile: str, sms_code: str) -> None:
+    mobile = require_mobile_format(mobile)
+    require_unregistered(mobile)
+    consume_sms_code(Flow.REGISTER, mobile, sms_code)
+    grant_proof(Flow.REGISTER, mobile)
+
+
+def check_reset_code(*, mobile: str, sms_code: str) -> None:
+    mobile = require_mobile_format(mobile)
+    require_registered(mobile)
+    consume_sms_code(Flow.RESET, mobile, sms_code)
+    grant_proof(Flow.RESET, mobile)
