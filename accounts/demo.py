@@ -34,6 +34,13 @@ def load(stdout) -> None:
     stdout.write(f"后台管理员（/admin/）：{STAFF_USERNAME} / {STAFF_PASSWORD}\n")
 
 
+def accounts_with_demo_password() -> list[str]:
+    """User names of the demo accounts whose password is still the published one."""
+    known = {DEMO_MOBILE: DEMO_PASSWORD, STAFF_USERNAME: STAFF_PASSWORD}
+    users = User.objects.filter(username__in=known).order_by("username")
+    return [user.username for user in users if user.check_password(known[user.username])]
+
+
 def _load_app_versions() -> None:
     for app_type, url in _VERSIONS.items():
         AppVersion.objects.get_or_create(

@@ -2,7 +2,8 @@
 
 With nothing set, the project runs on the embedded default: SQLite, a local-memory
 cache and Celery tasks executed eagerly, so that a newcomer can try it in one command.
-Production (``DEBUG`` off) refuses to start without explicit secrets.
+Production (``DEBUG`` off) refuses to start without sound secrets and real services
+(``cashloan/config.py``), unless ``EMBEDDED_SERVICES=1`` declares a single-process trial.
 """
 
 import os
@@ -11,24 +12,34 @@ from pathlib import Path
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
+from cashloan import config
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
 env.read_env(BASE_DIR / ".env")  # optional; real deployments set the environment
 
 DEBUG = env.bool("DEBUG", default=False)
+# A deliberate single-process trial with DEBUG off: without Redis the cache is local memory,
+# without a broker tasks run in the web process (a warning says so at start, cashloan/apps.py).
+EMBEDDED_SERVICES = env.bool("EMBEDDED_SERVICES", default=False)
 
-_DEV_SECRET_KEY = "dev-insecure-secret-key-change-me"
-_DEV_FIELD_KEY = "ZGV2LWluc2VjdXJlLWZpZWxkLWtleS0zMi1ieXRlcyE="  # 32 bytes, base64
-SECRET_KEY = env("SECRET_KEY", default=_DEV_SECRET_KEY)
+SECRET_KEY = env("SECRET_KEY", default=config.DEV_SECRET_KEY)
 APP_KEY = env("APP_KEY", default="12345678")
-FIELD_ENCRYPTION_KEY = env("FIELD_ENCRYPTION_KEY", default=_DEV_FIELD_KEY)
+FIELD_ENCRYPTION_KEY = env("FIELD_ENCRYPTION_KEY", default=config.DEV_FIELD_ENCRYPTION_KEY)
+REDIS_URL = env("REDIS_URL", default="")
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")
 
 if not DEBUG:
-    missing = [name for name in ("SECRET_KEY", "APP_KEY", "FIELD_ENCRYPTION_KEY") if name not in env.ENVIRON]
-    if missing:
+    _problems = config.production_problems(
+        secret_key=env.ENVIRON.get("SECRET_KEY"), app_key=env.ENVIRON.get("APP_KEY"),
+        field_encryption_key=env.ENVIRON.get("FIELD_ENCRYPTION_KEY"),
+        redis_url=REDIS_URL, broker_url=CELERY_BROKER_URL, embedded=EMBEDDED_SERVICES,
+    )
+    if _problems:
         raise ImproperlyConfigured(
-            "DEBUG is off: set %s explicitly in the environment (see README)." % ", ".join(missing)
+            "DEBUG is off and the environment is not fit for production (see README, Configuration):\n- "
+            + "\n- ".join(_problems)
         )
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
@@ -98,7 +109,6 @@ USES_POSTGRES = DATABASES["default"]["ENGINE"].endswith("postgresql")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache and sessions -----------------------------------------------------------
-REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -180,7 +190,6 @@ SPECTACULAR_SETTINGS = {
 }
 
 # --- Celery ----------------------------------------------------------------------------
-CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_RESULT_BACKEND = None
