@@ -5,20 +5,38 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 
-from .errors import BadSignature, ReplayedRequest, StaleTimestamp
+from .errors import BadSignature, MalformedRequest, ReplayedRequest, StaleTimestamp
 from .signing import SIGN_FIELD, signature_matches
+
+NONCE_DIGITS = 8
+MAX_TIMESTAMP_DIGITS = 16  # milliseconds: 13 digits until the year 2286
 
 
 def verify_request(payload: dict) -> None:
-    """Checks in order: signature fields present, sign right, timestamp fresh, sign unseen."""
+    """Checks in order: signature fields present, nonce 8 digits, sign right, timestamp fresh,
+    sign unseen."""
     sign, timestamp, nonce = (payload.get(name) for name in (SIGN_FIELD, "timestamp", "nonce"))
-    if not all(isinstance(value, str) and value for value in (sign, timestamp, nonce)):
+    if not all(isinstance(value, str) and value for value in (sign, timestamp)) or nonce in (None, ""):
         raise BadSignature("签名参数（timestamp、nonce、sign）缺失或格式错误")
+    if not _is_nonce(nonce):
+        raise MalformedRequest("请求报文传输信息有误：nonce 必须是 8 位数字")
     if not signature_matches(payload, settings.APP_KEY):
         raise BadSignature()
-    window = settings.SIGN_WINDOW_SECONDS
-    if not (timestamp.isascii() and timestamp.isdigit()) or abs(time.time() * 1000 - int(timestamp)) > window * 1000:
+    sent_at_ms = _timestamp_ms(timestamp)
+    if sent_at_ms is None or abs(time.time_ns() // 1_000_000 - sent_at_ms) > settings.SIGN_WINDOW_SECONDS * 1000:
         raise StaleTimestamp()
     # Kept for twice the window: outside it the timestamp check refuses the request anyway.
-    if not cache.add(f"api:sign:{sign.lower()}", 1, timeout=2 * window):
+    if not cache.add(f"api:sign:{sign.lower()}", 1, timeout=2 * settings.SIGN_WINDOW_SECONDS):
         raise ReplayedRequest()
+
+
+def _is_nonce(value) -> bool:
+    return isinstance(value, str) and len(value) == NONCE_DIGITS and value.isascii() and value.isdigit()
+
+
+def _timestamp_ms(value: str) -> int | None:
+    """Milliseconds since the epoch, or None: ASCII digits only ("¹".isdigit() is true), and
+    short enough that no arithmetic on it can overflow."""
+    if len(value) <= MAX_TIMESTAMP_DIGITS and value.isascii() and value.isdigit():
+        return int(value)
+    return None

@@ -6,7 +6,7 @@ import logging
 import pytest
 from django.conf import settings
 
-from cashloan.api.signing import sign_request
+from cashloan.api.signing import payload_sign, sign_request
 
 pytestmark = pytest.mark.django_db
 
@@ -53,3 +53,34 @@ def test_a_signed_timestamp_of_superscript_digits_is_stale_not_a_server_fault(ap
         reply = api.post_raw(SYSTEM_MESSAGES, json.dumps(body, ensure_ascii=False).encode())
     assert (reply.code, reply.ok) == ("90100002", False)
     assert not caplog.records
+
+
+def test_a_signed_400_digit_timestamp_is_stale_with_nothing_logged(api, caplog):
+    """Issue 10 item 13: ``time.time() * 1000 - int("9" * 400)`` overflowed a float and answered
+    9999 with an OverflowError in the log; CONTRACT §4 says a timestamp outside the window is
+    90100002."""
+    body = sign_request({"pageNum": 1}, settings.APP_KEY, timestamp="9" * 400)
+    with caplog.at_level(logging.DEBUG):
+        reply = api.post_raw(SYSTEM_MESSAGES, json.dumps(body).encode())
+    assert (reply.code, reply.ok) == ("90100002", False)
+    assert not [record for record in caplog.records if record.levelno >= logging.WARNING or record.exc_info]
+
+
+@pytest.mark.parametrize(
+    "nonce", ["1234567", "123456789", "1234567a", "１２３４５６７８", "¹²³⁴⁵⁶⁷⁸", " 1234567", 12345678, ["12345678"]],
+    ids=["7 digits", "9 digits", "letter", "full-width", "superscripts", "space", "integer", "list"],
+)
+def test_a_nonce_that_is_not_8_ascii_digits_is_a_malformed_request(api, nonce):
+    """Issue 10 item 14, CONTRACT §3: "nonce is 8 digits"; anything else is 10001000, even
+    correctly signed."""
+    body = sign_request({"pageNum": 1}, settings.APP_KEY, nonce="00000000")
+    body["nonce"] = nonce
+    body["sign"] = payload_sign(body, settings.APP_KEY)
+    reply = api.post_raw(SYSTEM_MESSAGES, json.dumps(body, ensure_ascii=False).encode())
+    assert (reply.code, reply.ok) == ("10001000", False)
+    assert "nonce" in reply.body["responseMessage"]
+
+
+def test_an_8_digit_nonce_with_leading_zeros_is_accepted(api):
+    body = sign_request({"pageNum": 1}, settings.APP_KEY, nonce="00000042")
+    assert api.post_raw(SYSTEM_MESSAGES, json.dumps(body).encode()).ok
