@@ -77,6 +77,7 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = env("ROOT_URLCONF", default="cashloan.urls")  # bench/ adds its reference views
+CSRF_FAILURE_VIEW = "cashloan.error_pages.csrf_failure"  # the site's Chinese 403 page
 APPEND_SLASH = False  # API paths answer with and without the slash themselves
 
 TEMPLATES = [
@@ -176,6 +177,8 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "cashloan.api.errors.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "cashloan.api.schema.EnvelopeAutoSchema",
 }
+# The OpenAPI description and its pages: public, or staff only (anonymous → the admin login).
+API_DOCS_PUBLIC = env.bool("API_DOCS_PUBLIC", default=DEBUG)
 SPECTACULAR_SETTINGS = {
     "TITLE": "现金贷 App API",
     "DESCRIPTION": "Signed JSON endpoints of the cash-loan app (seed V1.0.22 + CONTRACT). "

@@ -96,3 +96,13 @@ def test_manage_py_refuses_to_start():
     result = run([str(BIN / "python"), "manage.py", "migrate", "--check"], production_env(**SERVICES, APP_KEY="1234"))
     assert result.returncode != 0
     assert "APP_KEY must be at least 8 bytes" in result.stderr
+
+
+@pytest.mark.parametrize("debug, public", [("0", "False"), ("1", "True")])
+def test_api_docs_are_public_by_default_only_with_debug(debug, public):
+    """CONTRACT §11: "API_DOCS_PUBLIC (default: on with DEBUG, off without)"."""
+    result = run_python(
+        "import django; django.setup(); from django.conf import settings; print(settings.API_DOCS_PUBLIC)",
+        production_env(**SERVICES, DEBUG=debug),
+    )
+    assert result.stdout.split() == [public], result.stderr

@@ -68,6 +68,12 @@ class MethodNotAllowed(ApiError):
     message = "只接受 POST 请求"
 
 
+class UnknownPath(ApiError):
+    http_status = 404
+    code = codes.UNKNOWN_PATH
+    message = "接口不存在"
+
+
 def error_response(error: ApiError):
     body = envelope(error.code, error.message, error.result_set, success=False)
     response = envelope_response(body, status=error.http_status)
@@ -90,4 +96,9 @@ def exception_handler(exc, context):
         return error_response(MalformedRequest("请求的资源不存在"))
     request_id = getattr(getattr(request, "_request", request), "request_id", "-")
     logger.exception("unhandled error in API view, request_id=%s", request_id)
+    return server_fault_response(request_id)
+
+
+def server_fault_response(request_id: str):
+    """9999 with the request id only: the traceback is in the log under the same id."""
     return error_response(ApiError(f"系统繁忙，请稍后再试（请求编号 {request_id}）", code=codes.SERVER_FAULT))

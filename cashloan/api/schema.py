@@ -16,7 +16,11 @@ the apps (``<app>/schemas.py``): they only describe, nothing is serialised throu
 """
 
 import re
+from functools import wraps
 
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.urls import reverse
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiResponse, extend_schema_field
 from rest_framework import serializers
@@ -235,3 +239,16 @@ def strip_optional_slash(endpoints, **kwargs):
         for path, path_regex, method, callback in endpoints
         if not path.startswith("/api/schema")
     ]
+
+
+def docs_page(view):
+    """The OpenAPI description and its pages: public when ``API_DOCS_PUBLIC`` (default: with
+    DEBUG), else for staff only, anonymous visitors going to the admin login (CONTRACT §11)."""
+
+    @wraps(view)
+    def guarded(request, *args, **kwargs):
+        if settings.API_DOCS_PUBLIC or (request.user.is_active and request.user.is_staff):
+            return view(request, *args, **kwargs)
+        return redirect_to_login(request.get_full_path(), reverse("admin:login"))
+
+    return guarded

@@ -39,20 +39,48 @@ def test_every_seed_endpoint_is_described(schema):
         assert "9999" in failure["properties"]["responseCode"]["enum"], path
 
 
-def test_schema_served_as_json(client):
+@pytest.fixture
+def public_docs(settings):
+    settings.API_DOCS_PUBLIC = True
+
+
+def test_schema_served_as_json(client, public_docs):
     response = client.get("/api/schema/?format=json")
     assert response.status_code == 200
     assert "/openCommonApi/getLoanProductList" in response.json()["paths"]
 
 
 @pytest.mark.parametrize("page", ["/api/schema/docs/", "/api/schema/redoc/"])
-def test_browsable_pages_use_local_assets_only(client, page):
+def test_browsable_pages_use_local_assets_only(client, public_docs, page):
     response = client.get(page)
     assert response.status_code == 200
     html = response.content.decode()
     external = re.findall(r'(?:src|href)=["\'](https?:)?//', html)
     assert not external, external
     assert "/static/drf_spectacular_sidecar/" in html
+
+
+DOCS_PAGES = ["/api/schema/", "/api/schema/docs/", "/api/schema/redoc/"]
+
+
+@pytest.mark.parametrize("page", DOCS_PAGES)
+def test_private_docs_send_anonymous_visitors_to_the_admin_login(client, settings, page):
+    """CONTRACT §11: "API_DOCS_PUBLIC ... off, an anonymous visitor is redirected to the admin login"."""
+    settings.API_DOCS_PUBLIC = False
+    response = client.get(page)
+    assert response.status_code == 302
+    assert response["Location"] == f"/admin/login/?next={page}"
+
+
+@pytest.mark.parametrize("page", DOCS_PAGES)
+def test_private_docs_are_for_staff_only(client, settings, page):
+    from tests.factories import UserFactory
+
+    settings.API_DOCS_PUBLIC = False
+    client.force_login(UserFactory())  # a customer's session is not enough
+    assert client.get(page).status_code == 302
+    client.force_login(UserFactory(is_staff=True))
+    assert client.get(page).status_code == 200
 
 
 # --- what each operation describes (seed §§ and CONTRACT §2, §4) ----------------------------------
