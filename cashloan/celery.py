@@ -5,9 +5,14 @@ Beat:    celery -A cashloan beat -l info   (the schedule is defined in code: ``b
 """
 
 import os
+from pathlib import Path
 
-from celery import Celery
+from celery import Celery, signals
+from celery.beat import PersistentScheduler
 from celery.schedules import crontab
+
+from .logs import configure as configure_logging
+from .logs import request_id_var
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cashloan.settings")
 
@@ -30,3 +35,34 @@ app.conf.beat_schedule = {
         "schedule": crontab(minute="*/15"),
     },
 }
+
+
+class BeatScheduler(PersistentScheduler):
+    """Celery's own scheduler, keeping its state file where the settings say (``var/``)."""
+
+    def setup_schedule(self):
+        Path(self.schedule_filename).parent.mkdir(parents=True, exist_ok=True)
+        super().setup_schedule()
+
+
+@signals.setup_logging.connect
+def use_project_logging(**kwargs):
+    """The worker and beat log like the web (cashloan/logs.py) instead of Celery's own format."""
+    from django.conf import settings
+
+    configure_logging(settings.LOGGING)
+
+
+@signals.task_prerun.connect
+def log_with_task_id(task_id=None, task=None, **kwargs):
+    """In a worker, a task's log lines carry its id as the request id (eager ones keep the web
+    request's). The token lives on the task's per-execution request context."""
+    if not task.request.is_eager:
+        task.request.request_id_token = request_id_var.set(task_id or "-")
+
+
+@signals.task_postrun.connect
+def stop_logging_with_task_id(task=None, **kwargs):
+    token = getattr(task.request, "request_id_token", None)
+    if token is not None:
+        request_id_var.reset(token)

@@ -12,7 +12,7 @@ from pathlib import Path
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
-from cashloan import config
+from cashloan import config, logs
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -107,9 +107,18 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
 USES_POSTGRES = DATABASES["default"]["ENGINE"].endswith("postgresql")
+# A database that stops answering gives clean errors within these (CONTRACT §11): 9999, /healthz 503.
+DB_CONNECT_TIMEOUT = env.int("DB_CONNECT_TIMEOUT", default=5)  # seconds; libpq's minimum is 2
+DB_STATEMENT_TIMEOUT = env.float("DB_STATEMENT_TIMEOUT", default=5)  # seconds, enforced by the server; 0: none
+if USES_POSTGRES:
+    _pg_options = DATABASES["default"].setdefault("OPTIONS", {})
+    _pg_options.setdefault("connect_timeout", DB_CONNECT_TIMEOUT)
+    if DB_STATEMENT_TIMEOUT:
+        _pg_options.setdefault("options", f"-c statement_timeout={int(DB_STATEMENT_TIMEOUT * 1000)}")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache and sessions -----------------------------------------------------------
+REDIS_TIMEOUT = env.float("REDIS_TIMEOUT", default=5)  # seconds to connect, and for each command
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -117,7 +126,11 @@ if REDIS_URL:
             "LOCATION": REDIS_URL,
             # pytest-xdist workers share one Redis: each keeps its own key space.
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="cashloan") + os.environ.get("PYTEST_XDIST_WORKER", ""),
-            "OPTIONS": {"CLIENT_CLASS": "django_redis.client.DefaultClient"},
+            "OPTIONS": {
+                "CLIENT_CLASS": "django_redis.client.DefaultClient",
+                "SOCKET_CONNECT_TIMEOUT": REDIS_TIMEOUT,
+                "SOCKET_TIMEOUT": REDIS_TIMEOUT,
+            },
         }
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cache"
@@ -194,12 +207,19 @@ SPECTACULAR_SETTINGS = {
 
 # --- Celery ----------------------------------------------------------------------------
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", default="celery")  # installs sharing a broker use their own
+if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    # an enqueue to a broker that stopped answering fails in seconds instead of hanging the request
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_timeout": REDIS_TIMEOUT, "socket_connect_timeout": REDIS_TIMEOUT}
 CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
+# beat's state (last run of each entry) stays out of the checkout's top level (var/ is ignored)
+CELERY_BEAT_SCHEDULER = "cashloan.celery:BeatScheduler"
+CELERY_BEAT_SCHEDULE_FILENAME = env("CELERY_BEAT_SCHEDULE_FILENAME", default=str(BASE_DIR / "var" / "celerybeat-schedule"))
 
 # --- SMS -------------------------------------------------------------------------------------
 SMS_BACKEND = env("SMS_BACKEND", default="console")
@@ -227,15 +247,13 @@ PAYMENT_PROVIDER = env("PAYMENT_PROVIDER", default="loans.payments.ImmediatePaym
 REPAYMENT_REMINDER_DAYS = env.list("REPAYMENT_REMINDER_DAYS", cast=int, default=[3, 1])
 LENDER_NAME = env("LENDER_NAME", default="示例小额贷款有限公司")
 
-# --- Logging ---------------------------------------------------------------------------------
+# --- Logging (cashloan/logs.py: one format for the app, gunicorn and Celery) ---------------------
 LOG_LEVEL = env("LOG_LEVEL", default="INFO")
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": LOG_LEVEL},
-}
+LOG_FORMAT = env("LOG_FORMAT", default="plain")
+if LOG_FORMAT not in logs.LOG_FORMATS:
+    raise ImproperlyConfigured(f"LOG_FORMAT must be one of {', '.join(logs.LOG_FORMATS)} (it is {LOG_FORMAT!r})")
+LOGGING_CONFIG = "cashloan.logs.configure"
+LOGGING = logs.logging_config(level=LOG_LEVEL, log_format=LOG_FORMAT, time_zone=TIME_ZONE)
 
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
