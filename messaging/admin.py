@@ -75,8 +75,9 @@ class SmsMessageAdmin(admin.ModelAdmin):
 
     @admin.action(description="重新发送选中的失败短信", permissions=["resend"])
     def resend(self, request, queryset):
-        queued = resend_sms(queryset.values_list("pk", flat=True))
-        skipped = queryset.count() - queued
+        selected = list(queryset.values_list("pk", flat=True))  # before resending changes the filtered list
+        queued = resend_sms(selected)
+        skipped = len(selected) - queued
         self.message_user(request, f"已重新提交 {queued} 条短信。", messages.SUCCESS)
         if skipped:
             self.message_user(request, f"{skipped} 条不是失败状态，未重新发送。", messages.WARNING)

@@ -58,7 +58,7 @@ def deliver_sms(sms_id: int) -> bool:
     try:
         get_backend().send(sms.mobile, sms.text)
     except SmsGatewayError as error:
-        SmsMessage.objects.filter(pk=sms_id).update(last_error=_error_text(error))
+        SmsMessage.objects.filter(pk=sms_id).update(last_error=error_text(error))
         raise
     SmsMessage.objects.filter(pk=sms_id).update(status=SmsMessage.Status.SENT, sent_at=timezone.now(), last_error="")
     return True
@@ -66,9 +66,10 @@ def deliver_sms(sms_id: int) -> bool:
 
 def mark_sms_failed(sms_id: int, error: Exception) -> None:
     SmsMessage.objects.filter(pk=sms_id).exclude(status=SmsMessage.Status.SENT).update(
-        status=SmsMessage.Status.FAILED, last_error=_error_text(error)
+        status=SmsMessage.Status.FAILED, last_error=error_text(error)
     )
 
 
-def _error_text(error: Exception) -> str:
-    return (f"{type(error).__name__}: {error}")[:1000]
+def error_text(error: Exception, prefix: str = "") -> str:
+    """What the SMS log shows as 最近错误."""
+    return (f"{prefix}{type(error).__name__}: {error}")[:1000]

@@ -4,16 +4,20 @@ Other apps say what to send (``loans.notifications`` composes the loan events' t
 messaging records it and delivers it (``messaging.delivery``).
 """
 
+import logging
 from datetime import timedelta
 
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from .delivery import send_sms_task
+from .delivery import error_text, send_sms_task
 from .models import CustomerMessage, SmsMessage
 
+logger = logging.getLogger(__name__)
+
 STALE_PENDING_AFTER = timedelta(hours=1)
+ENQUEUE_FAILED = "未能提交到任务队列（将由定时任务重新提交）："
 
 
 # --- Customer messages (§24) -------------------------------------------------------------------
@@ -47,8 +51,21 @@ def send_sms(mobile: str, text: str, *, purpose: str = "") -> SmsMessage:
 
 
 def _queue_after_commit(sms_id: int) -> None:
-    # robust: a broker outage after commit must not turn the caller's success into a 500.
-    transaction.on_commit(lambda: send_sms_task.delay(sms_id), robust=True)
+    transaction.on_commit(lambda: enqueue_sms(sms_id), robust=True)  # a last resort: never a 500 after commit
+
+
+def enqueue_sms(sms_id: int) -> bool:
+    """Hand a recorded SMS to the broker. When the broker is down, say so in the log and on the
+    row, which stays pending for :func:`requeue_stale_sms`; the caller's request still succeeds."""
+    try:
+        send_sms_task.delay(sms_id)
+    except Exception as error:
+        logger.error("SMS %s could not be queued; it stays pending for the re-queue job", sms_id, exc_info=True)
+        SmsMessage.objects.filter(pk=sms_id, status=SmsMessage.Status.PENDING).update(
+            last_error=error_text(error, prefix=ENQUEUE_FAILED)
+        )
+        return False
+    return True
 
 
 def resend_sms(sms_ids) -> int:

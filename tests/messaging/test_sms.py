@@ -4,6 +4,7 @@ Tests run Celery eagerly (no broker): Celery then runs each retry inline, withou
 for the countdown, so the whole retry path is exercised here.
 """
 
+import logging
 import re
 from datetime import timedelta
 
@@ -11,10 +12,11 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django.utils import timezone
+from kombu.exceptions import OperationalError
 
 from messaging import delivery
 from messaging.models import SmsMessage
-from messaging.services import requeue_stale_sms, resend_sms, send_sms
+from messaging.services import ENQUEUE_FAILED, requeue_stale_sms, resend_sms, send_sms
 from messaging.sms import BaseSmsBackend, SmsGatewayError
 from tests.factories import UserFactory
 
@@ -129,6 +131,36 @@ def test_stale_pending_messages_are_requeued(flaky, django_capture_on_commit_cal
     assert SmsMessage.objects.get(pk=fresh.pk).status == SmsMessage.Status.PENDING
 
 
+@pytest.fixture
+def broker_down(monkeypatch):
+    def refuse(*args, **kwargs):
+        raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr(tasks.send_sms_task, "delay", refuse)
+    return monkeypatch
+
+
+def test_a_failed_enqueue_is_logged_and_leaves_the_sms_visibly_pending(
+    flaky, broker_down, caplog, django_capture_on_commit_callbacks
+):
+    """Issue 10 item 11: "A failed enqueue must be logged as an error and leave the SMS visibly
+    pending for the re-queue job" (CONTRACT §10)."""
+    with caplog.at_level(logging.ERROR):
+        sms = send_now(django_capture_on_commit_callbacks)
+    assert sms.status == SmsMessage.Status.PENDING
+    assert sms.last_error.startswith(ENQUEUE_FAILED) and "Connection refused" in sms.last_error
+    (record,) = [record for record in caplog.records if record.levelno >= logging.ERROR]
+    assert record.name == "messaging.services" and f"SMS {sms.pk} could not be queued" in record.getMessage()
+    assert record.exc_info
+
+    broker_down.undo()  # the broker is back; an hour later the re-queue job sends it
+    SmsMessage.objects.filter(pk=sms.pk).update(created_at=timezone.now() - timedelta(hours=2))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert requeue_stale_sms() == 1
+    sms.refresh_from_db()
+    assert (sms.status, sms.last_error, flaky.sent) == (SmsMessage.Status.SENT, "", [("13800000000", "您的验证码是 123456")])
+
+
 class TestAdmin:
     @pytest.fixture
     def staff(self, client):
@@ -148,6 +180,27 @@ class TestAdmin:
         assert "已重新提交 1 条短信" in response.content.decode()
         failed.refresh_from_db()
         assert failed.status == SmsMessage.Status.SENT
+
+    def test_resend_from_a_filtered_list_counts_what_was_selected(
+        self, client, staff, flaky, django_capture_on_commit_callbacks
+    ):
+        """Operator friction (issue 10): re-sending from the list filtered on 发送失败 said
+        "-3 条不是失败状态" (the filter was counted again after the rows had changed)."""
+        flaky.failures = 100
+        failed = [send_now(django_capture_on_commit_callbacks, text=f"失败 {n}").pk for n in range(3)]
+        flaky.failures = 0
+        url = reverse("admin:messaging_smsmessage_changelist") + "?status__exact=failed"
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(url, {"action": "resend", "_selected_action": failed}, follow=True)
+        page = response.content.decode()
+        assert "已重新提交 3 条短信" in page and "不是失败状态" not in page
+
+    def test_a_message_the_broker_refused_shows_as_pending_with_the_reason(
+        self, client, staff, flaky, broker_down, django_capture_on_commit_callbacks
+    ):
+        send_now(django_capture_on_commit_callbacks)
+        page = client.get(reverse("admin:messaging_smsmessage_changelist")).content.decode()
+        assert "待发送" in page and "未能提交到任务队列" in page
 
     def test_list_masks_mobiles_and_search_finds_full_number(self, client, staff, flaky, django_capture_on_commit_callbacks):
         send_now(django_capture_on_commit_callbacks, mobile="13812345678")
