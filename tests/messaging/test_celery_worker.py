@@ -1,16 +1,19 @@
 """A real Celery worker and broker (CONTRACT §10): an SMS and the overdue job through Redis.
 
 The rest of the suite runs tasks eagerly; here a worker thread consumes from the Redis broker
-CI provides, with committed data (the worker has its own database connection).
+CI provides, with committed data (the worker has its own database connection). Each test
+uses a queue of its own, in the Redis database ``TEST_BROKER_REDIS_DB`` (default 3).
 """
 
 import json
 import os
 import time
+import uuid
 from datetime import date, timedelta
 
 import kombu.pools
 import pytest
+import redis
 from celery.contrib.testing.worker import start_worker
 
 from cashloan.celery import app as celery_app
@@ -25,20 +28,27 @@ pytestmark = [
 ]
 
 
+def broker_url() -> str:
+    """REDIS_URL's server, database TEST_BROKER_REDIS_DB (3): runs sharing a Redis pick their own."""
+    return os.environ["REDIS_URL"].rsplit("/", 1)[0] + "/" + os.environ.get("TEST_BROKER_REDIS_DB", "3")
+
+
 @pytest.fixture
 def redis_worker(settings, tmp_path):
-    broker = os.environ["REDIS_URL"].rsplit("/", 1)[0] + "/3"
     settings.SMS_BACKEND = "file"
     settings.SMS_FILE_PATH = str(tmp_path / "sms.jsonl")
-    previous = {key: celery_app.conf[key] for key in ("broker_url", "task_always_eager")}
+    previous = {key: celery_app.conf[key] for key in ("broker_url", "task_always_eager", "task_default_queue")}
     forget_broker_connections()
-    celery_app.conf.update(broker_url=broker, task_always_eager=False)
+    # a queue of its own: another test process on the same broker never takes these tasks
+    queue = f"test-{uuid.uuid4().hex}"
+    celery_app.conf.update(broker_url=broker_url(), task_always_eager=False, task_default_queue=queue)
     try:
         with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
             yield tmp_path / "sms.jsonl"
     finally:
         forget_broker_connections()
         celery_app.conf.update(previous)
+        redis.Redis.from_url(broker_url()).delete(queue, f"_kombu.binding.{queue}", f"_kombu.binding_permanent.{queue}")
 
 
 def forget_broker_connections() -> None:
