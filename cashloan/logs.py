@@ -88,4 +88,10 @@ def logging_config(*, level: str, log_format: str, time_zone: str) -> dict:
             "console": {"class": "logging.StreamHandler", "formatter": "project", "filters": ["request_id"]},
         },
         "root": {"handlers": ["console"], "level": level},
+        "loggers": {
+            # Django's defaults give these their own handlers (a second copy of each line with
+            # DEBUG on, runserver's own format): everything goes through the root handler instead.
+            "django": {"handlers": [], "level": level, "propagate": True},
+            "django.server": {"handlers": [], "level": level, "propagate": True},
+        },
     }
