@@ -136,7 +136,7 @@ def broker_down(monkeypatch):
     def refuse(*args, **kwargs):
         raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
 
-    monkeypatch.setattr(tasks.send_sms_task, "delay", refuse)
+    monkeypatch.setattr(delivery.send_sms_task, "delay", refuse)
     return monkeypatch
 
 
