@@ -1,7 +1,7 @@
 """The Celery app. Without CELERY_BROKER_URL tasks run eagerly, in the caller's process.
 
-Worker:  celery -A cashloan worker -l info
-Beat:    celery -A cashloan beat -l info   (the schedule is defined in code: ``beat_schedule``)
+Worker:  celery -A cashloan worker
+Beat:    celery -A cashloan beat   (the schedule is defined in code: ``beat_schedule``)
 """
 
 import os
@@ -47,7 +47,8 @@ class BeatScheduler(PersistentScheduler):
 
 @signals.setup_logging.connect
 def use_project_logging(**kwargs):
-    """The worker and beat log like the web (cashloan/logs.py) instead of Celery's own format."""
+    """The worker and beat log like the web (cashloan/logs.py) instead of Celery's own format,
+    at LOG_LEVEL (``-l`` is not used: one setting for every process)."""
     from django.conf import settings
 
     configure_logging(settings.LOGGING)

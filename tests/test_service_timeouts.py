@@ -31,7 +31,7 @@ def gunicorn(env: dict):
     port = free_port()
     env = {**env, "GUNICORN_BIND": f"127.0.0.1:{port}", "GUNICORN_WORKERS": "1", "GUNICORN_THREADS": "4"}
     server = subprocess.Popen(
-        [str(BIN / "gunicorn"), "cashloan.wsgi"], cwd=ROOT, env=env,
+        [str(BIN / "gunicorn"), "--no-control-socket", "cashloan.wsgi"], cwd=ROOT, env=env,
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )
     logs: list[str] = []

@@ -87,7 +87,7 @@ def test_worker_refuses_to_start():
 
 def test_web_refuses_to_start():
     env = production_env(**SERVICES, SECRET_KEY="short", GUNICORN_BIND="127.0.0.1:0", GUNICORN_WORKERS="1")
-    result = run([str(BIN / "gunicorn"), "cashloan.wsgi"], env)
+    result = run([str(BIN / "gunicorn"), "--no-control-socket", "cashloan.wsgi"], env)
     assert result.returncode != 0
     assert "SECRET_KEY must be at least 32 characters" in result.stderr
 
