@@ -9,7 +9,6 @@ Logs): one object per line, one time zone, the request id on the app's and gunic
 import http.client
 import json
 import signal
-import socket
 import subprocess
 import time
 import urllib.error
@@ -44,15 +43,19 @@ def gunicorn(env: dict):
         logs.extend(line for line in output.splitlines() if line.strip())
 
 
-def wait_for_port(port: int, server: subprocess.Popen, seconds: float = 30) -> None:
+def wait_for_port(port: int, server: subprocess.Popen, seconds: float = 60) -> None:
+    """Until the worker has booted and serves a page that needs neither database nor cache, so
+    that the timings below measure the requests alone."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if server.poll() is not None:
             raise AssertionError(f"gunicorn exited: {server.communicate()[0]}")
-        with socket.socket() as probe:
-            if probe.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.05)
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/ready-probe", timeout=5)
+        except urllib.error.HTTPError:
+            return  # the site's 404 page: Django answers
+        except OSError:
+            time.sleep(0.05)
     raise AssertionError("gunicorn did not start")
 
 
