@@ -270,9 +270,13 @@ def _interest_basis(terms: LoanTerms) -> int:
     return DAYS_PER_INTEREST_YEAR if terms.term_unit == TermUnit.DAY else MONTHS_PER_YEAR
 
 
-def _period_interest_exact(principal: Decimal, terms: LoanTerms) -> Decimal:
-    """Unrounded interest on ``principal`` for one period."""
-    return principal * terms.annual_rate * _period_length(terms) / _interest_basis(terms)
+def _period_interest_exact(principal: Decimal, terms: LoanTerms, periods: int = 1) -> Decimal:
+    """Unrounded interest on ``principal`` for ``periods`` periods.
+
+    Every factor is multiplied before the one division: the product is exact, so a half
+    cent (300.00 x 0.0017 x 2 / 12 = 0.085) rounds up instead of landing at 0.0849999...
+    """
+    return principal * terms.annual_rate * _period_length(terms) * periods / _interest_basis(terms)
 
 
 # --------------------------------------------------------------------------
@@ -316,12 +320,14 @@ def _split_interest_only(terms: LoanTerms, count: int) -> list[tuple[Decimal, De
 
 
 def _split_annuity(terms: LoanTerms, count: int) -> list[tuple[Decimal, Decimal]]:
-    rate = terms.annual_rate * _period_length(terms) / MONTHS_PER_YEAR
+    with localcontext() as context:
+        context.prec = 50
+        rate = terms.annual_rate * _period_length(terms) / MONTHS_PER_YEAR
     instalment = annuity_instalment(terms.amount, rate, count)
     remaining = terms.amount
     parts: list[tuple[Decimal, Decimal]] = []
     for number in range(1, count + 1):
-        interest = quantize_money(remaining * rate)
+        interest = quantize_money(_period_interest_exact(remaining, terms))
         is_last = number == count
         # Never repay more than is owed (tiny loans whose rounded instalment overshoots).
         principal = remaining if is_last else min(instalment - interest, remaining)
@@ -341,9 +347,10 @@ def annuity_instalment(amount: Decimal, period_rate: Decimal, count: int) -> Dec
 
 
 def _split_flat(terms: LoanTerms, count: int) -> list[tuple[Decimal, Decimal]]:
-    total_interest = _period_interest_exact(terms.amount, terms) * count
+    total_interest = _period_interest_exact(terms.amount, terms, periods=count)
     principals = _split_evenly(terms.amount, count)
-    interests = _split_evenly(quantize_money(total_interest), count, total_interest / count)
+    share = _period_interest_exact(terms.amount, terms)
+    interests = _split_evenly(quantize_money(total_interest), count, share)
     return list(zip(principals, interests))
 
 

@@ -2,6 +2,7 @@
 
 import gzip
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -9,8 +10,14 @@ import pytest
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
+from hypothesis import settings as hypothesis_settings
 
 from cashloan.api.signing import sign_request, signature_matches
+
+# Property tests draw fresh examples on every developer run (that is how they find bugs); CI
+# draws the same ones each time (HYPOTHESIS_PROFILE=ci), so a red run is always reproducible.
+hypothesis_settings.register_profile("ci", derandomize=True, database=None)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 
 @dataclass

@@ -789,6 +789,14 @@ def test_property_annuity_instalment_non_decreasing_in_rate(
         assert sum(p.interest for p in low) <= sum(p.interest for p in high)
 
 
+@pytest.mark.parametrize("repay_type", [ANNUITY, FLAT, BULLET])
+def test_a_half_cent_of_interest_rounds_up(repay_type) -> None:
+    # CONTRACT §8 (half-up to cents). 300.00 x 0.0017 x 2 / 12 = 0.085 exactly; dividing the
+    # rate first (0.0017 / 12 x 2 = 0.000283333...) gave 0.0849999... and rounded down to 0.08.
+    periods = build_schedule(terms("300.00", "0.0017", 2, MONTH, repay_type, 2, I_MONTH), DISBURSED)
+    assert [p.interest for p in periods] == [D("0.09")]
+
+
 def test_annuity_total_interest_can_dip_a_cent_when_the_instalment_rounds_up() -> None:
     # Contract rounding, not a bug: 999.99 over 12 months. At 27.50 % the instalment is
     # 96.26 (96.2649...), at 27.51 % it rounds up to 96.27 (96.2698...), so principal is
