@@ -4,6 +4,8 @@ feedback and app versions. ID and bank-card numbers are only ever shown masked h
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
+from cashloan.admin_actions import StaffAdminMixin
+
 from .crypto import mask_number
 from .models import AppVersion, BankCard, Contact, Device, Feedback, Identity, PersonalInfo, User
 
@@ -59,7 +61,7 @@ class DeviceInline(admin.TabularInline):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(StaffAdminMixin, DjangoUserAdmin):
     list_display = [
         "mobile", "real_name", "real_name_verified", "bank_card_verified", "mobile_verified", "info_completed",
         "is_blacklisted", "is_risk", "total_credit", "date_joined",
@@ -84,7 +86,7 @@ class UserAdmin(DjangoUserAdmin):
 
 
 @admin.register(Device)
-class DeviceAdmin(admin.ModelAdmin):
+class DeviceAdmin(StaffAdminMixin, admin.ModelAdmin):
     list_display = ["user", "app_type", "token", "first_login_at", "last_login_at"]
     list_filter = ["app_type"]
     search_fields = ["user__mobile", "token"]
@@ -96,7 +98,7 @@ class DeviceAdmin(admin.ModelAdmin):
 
 
 @admin.register(Feedback)
-class FeedbackAdmin(admin.ModelAdmin):
+class FeedbackAdmin(StaffAdminMixin, admin.ModelAdmin):
     list_display = ["mobile", "source", "short_suggestion", "user", "created_at"]
     list_filter = ["source", "created_at"]
     search_fields = ["mobile", "suggestion"]
@@ -112,7 +114,7 @@ class FeedbackAdmin(admin.ModelAdmin):
 
 
 @admin.register(AppVersion)
-class AppVersionAdmin(admin.ModelAdmin):
+class AppVersionAdmin(StaffAdminMixin, admin.ModelAdmin):
     list_display = ["app_type", "version_code", "version_name", "force_update", "created_at"]
     list_filter = ["app_type", "force_update"]
     search_fields = ["version_name"]

@@ -1,15 +1,30 @@
 """Back office of loans: officers review, approve, reject and disburse through admin actions.
 
 Loan data is read-only here (no amounts are ever edited by hand); the only writes are the
-actions, which call :mod:`loans.lifecycle` for each selected loan and report, per loan,
-what was done and what was refused.
+actions (``cashloan.admin_actions.staff_action``), which call :mod:`loans.lifecycle` for each
+selected loan, log each change in the operation log, and report, per loan, what was done and
+what was refused.
 """
 
-from django.contrib import admin, messages
+from django import forms
+from django.contrib import admin
+
+from cashloan.admin_actions import ReasonForm, StaffAdminMixin, staff_action
 
 from . import lifecycle
 from .models import LoanApplication, Repayment, RepaymentPeriod, StatusChange
 from .permissions import REVIEW_PERMISSION
+
+
+class RejectForm(ReasonForm):
+    """CONTRACT §11: a reject form has ``reason`` and ``note``."""
+
+    reason = forms.CharField(label="拒绝原因", max_length=200)
+    note = forms.CharField(label="备注", max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 3, "cols": 60}))
+
+    def reason_text(self) -> str:
+        note = self.cleaned_data.get("note", "").strip()
+        return f"{self.cleaned_data['reason']}（{note}）" if note else self.cleaned_data["reason"]
 
 
 class ReadOnlyAdminMixin:
@@ -61,7 +76,7 @@ class RepaymentInline(ReadOnlyInline):
 
 
 @admin.register(LoanApplication)
-class LoanApplicationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class LoanApplicationAdmin(StaffAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("code", "customer_mobile", "product", "apply_amount", "status", "applied_at", "disbursed_at")
     list_filter = ("status", "product")
     search_fields = ("code", "user__mobile")
@@ -79,36 +94,30 @@ class LoanApplicationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     def has_review_permission(self, request) -> bool:
         return request.user.has_perm(REVIEW_PERMISSION)
 
-    @admin.action(description="审核通过所选借款", permissions=["review"])
-    def approve_applications(self, request, queryset):
-        self._run(request, queryset, "审核通过", lambda loan: lifecycle.approve(loan, request.user))
+    @staff_action(
+        description="审核通过所选借款", verb="审核通过", unit="笔", permissions=["review"], fields=["status"],
+        refusals=(lifecycle.LifecycleError,),
+    )
+    def approve_applications(self, request, loan, form):
+        return lifecycle.approve(loan, request.user)
 
-    @admin.action(description="拒绝所选借款", permissions=["review"])
-    def reject_applications(self, request, queryset):
-        note = f"{request.user.get_username()} 在管理后台拒绝"
-        self._run(request, queryset, "拒绝", lambda loan: lifecycle.reject(loan, request.user, note))
+    @staff_action(
+        description="拒绝所选借款", verb="拒绝", unit="笔", permissions=["review"], fields=["status"], form=RejectForm,
+        refusals=(lifecycle.LifecycleError,),
+    )
+    def reject_applications(self, request, loan, form):
+        return lifecycle.reject(loan, request.user, form.reason_text())
 
-    @admin.action(description="放款（今日）所选借款", permissions=["review"])
-    def disburse_applications(self, request, queryset):
-        self._run(request, queryset, "放款", lambda loan: lifecycle.disburse(loan, request.user))
-
-    def _run(self, request, queryset, verb: str, service) -> None:
-        done, refused = [], []
-        for loan in queryset.order_by("pk"):
-            try:
-                service(loan)
-            except lifecycle.LifecycleError as error:
-                refused.append(str(error))
-            else:
-                done.append(loan.code)
-        if done:
-            self.message_user(request, f"已{verb} {len(done)} 笔：{'、'.join(done)}", messages.SUCCESS)
-        for reason in refused:
-            self.message_user(request, f"未能{verb}：{reason}", messages.WARNING)
+    @staff_action(
+        description="放款（今日）所选借款", verb="放款", unit="笔", permissions=["review"], fields=["status"],
+        refusals=(lifecycle.LifecycleError,),
+    )
+    def disburse_applications(self, request, loan, form):
+        return lifecycle.disburse(loan, request.user)
 
 
 @admin.register(RepaymentPeriod)
-class RepaymentPeriodAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class RepaymentPeriodAdmin(StaffAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = (
         "application", "number", "due_date", "principal", "interest", "fee", "penalty", "is_overdue", "settlement", "paid_at",
     )
@@ -119,7 +128,7 @@ class RepaymentPeriodAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Repayment)
-class RepaymentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class RepaymentAdmin(StaffAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("posted_at", "application", "kind", "amount", "principal", "interest", "fee", "penalty", "provider", "provider_reference")
     list_filter = ("kind", "provider")
     search_fields = ("application__code", "application__user__mobile", "provider_reference")

@@ -1,5 +1,8 @@
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.contrib.admin.models import LogEntry
+from django.core.exceptions import ValidationError
+
+from cashloan.admin_actions import StaffAdminMixin, staff_action
 
 from .models import AdminActionLog, CustomerMessage, CustomerMessageType, H5Page, NoticeLog, SmsMessage, SystemMessage
 from .masking import mask_mobile
@@ -7,7 +10,7 @@ from .services import resend_sms
 
 
 @admin.register(CustomerMessage)
-class CustomerMessageAdmin(admin.ModelAdmin):
+class CustomerMessageAdmin(StaffAdminMixin, admin.ModelAdmin):
     """Staff write type-99 messages to one customer; messages already sent are read-only."""
 
     list_display = ["title", "user", "message_type", "application", "sent_at", "created_by"]
@@ -35,7 +38,7 @@ class CustomerMessageAdmin(admin.ModelAdmin):
 
 
 @admin.register(SystemMessage)
-class SystemMessageAdmin(admin.ModelAdmin):
+class SystemMessageAdmin(StaffAdminMixin, admin.ModelAdmin):
     list_display = ["title", "message_type", "publish_at", "is_published", "created_at"]
     list_filter = ["message_type"]
     search_fields = ["title", "content"]
@@ -50,7 +53,7 @@ class SystemMessageAdmin(admin.ModelAdmin):
 
 
 @admin.register(SmsMessage)
-class SmsMessageAdmin(admin.ModelAdmin):
+class SmsMessageAdmin(StaffAdminMixin, admin.ModelAdmin):
     """The SMS log: read-only; failed messages can be re-sent (permission ``resend_smsmessage``).
 
     The list masks mobiles; the detail page (and search) use the full number, which staff
@@ -73,14 +76,10 @@ class SmsMessageAdmin(admin.ModelAdmin):
     def short_error(self, obj):
         return obj.last_error[:60]
 
-    @admin.action(description="重新发送选中的失败短信", permissions=["resend"])
-    def resend(self, request, queryset):
-        selected = list(queryset.values_list("pk", flat=True))  # before resending changes the filtered list
-        queued = resend_sms(selected)
-        skipped = len(selected) - queued
-        self.message_user(request, f"已重新提交 {queued} 条短信。", messages.SUCCESS)
-        if skipped:
-            self.message_user(request, f"{skipped} 条不是失败状态，未重新发送。", messages.WARNING)
+    @staff_action(description="重新发送选中的失败短信", verb="重新发送", unit="条短信", permissions=["resend"], fields=["status"])
+    def resend(self, request, sms, form):
+        if not resend_sms([sms.pk]):
+            raise ValidationError("不是失败状态，未重新发送")
 
     def has_resend_permission(self, request):
         return request.user.has_perm("messaging.resend_smsmessage")
@@ -96,13 +95,13 @@ class SmsMessageAdmin(admin.ModelAdmin):
 
 
 @admin.register(H5Page)
-class H5PageAdmin(admin.ModelAdmin):
+class H5PageAdmin(StaffAdminMixin, admin.ModelAdmin):
     list_display = ["title", "slug", "updated_at"]
     search_fields = ["title", "slug"]
 
 
 @admin.register(NoticeLog)
-class NoticeLogAdmin(admin.ModelAdmin):
+class NoticeLogAdmin(StaffAdminMixin, admin.ModelAdmin):
     list_display = ["period", "kind", "date", "created_at"]
     list_filter = ["kind", "date"]
     list_select_related = ["period__application"]
@@ -116,7 +115,7 @@ class NoticeLogAdmin(admin.ModelAdmin):
 
 
 @admin.register(AdminActionLog)
-class AdminActionLogAdmin(admin.ModelAdmin):
+class AdminActionLogAdmin(StaffAdminMixin, admin.ModelAdmin):
     """操作日志: every change made in the admin (Django's LogEntry), read-only."""
 
     list_display = ["action_time", "user", "content_type", "object_repr", "action_flag", "change_summary"]

@@ -3,16 +3,21 @@
 ``ProductForm.clean`` validates the product as a whole with ``products.rules.product_errors``:
 ordered ranges, parseable lists, the fields each limit type needs, defaults inside their
 limits, known units and repayment types, and every offered combination quotable.
+
+Only superusers change the catalogue (CONTRACT §11); other staff may at most view it. Whether a
+product is on sale changes only through the two actions, each with a reason in the operation
+log: the form shows it read-only, and a new product is saved off sale.
 """
 
 import copy
 
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 
+from cashloan.admin_actions import ReasonForm, StaffAdminMixin, staff_action
 from cashloan.money import money_str, rate_str
 
-from . import rules
+from . import rules, services
 from .models import LimitType, Product
 from .terms import IntervalUnit, RepayType, TermUnit
 
@@ -49,14 +54,14 @@ class ProductForm(forms.ModelForm):
 
 
 @admin.register(Product)
-class ProductAdmin(admin.ModelAdmin):
+class ProductAdmin(StaffAdminMixin, admin.ModelAdmin):
     form = ProductForm
     list_display = ["name", "code", "on_sale", "display_order", "amount_limits", "term_limits", "rate_limits", "repay_type_names", "updated_at"]
     list_filter = ["on_sale"]
     search_fields = ["name", "code"]
     ordering = ["display_order", "created_at"]
     actions = ["put_on_sale", "take_off_sale"]
-    readonly_fields = ["created_at", "updated_at"]
+    readonly_fields = ["on_sale", "created_at", "updated_at"]
     fieldsets = [
         ("基本信息", {"fields": ["name", "code", "detail_description", "third_service_code", "on_sale", "display_order"]}),
         ("借款金额", {"fields": ["amount_limit_type", "single_min_amount", "single_max_amount", "single_amounts", "single_default_amount"]}),
@@ -106,27 +111,34 @@ class ProductAdmin(admin.ModelAdmin):
             return product.repay_types
         return "、".join(rules.REPAY_TYPE_DATA.get(str(int(code)), code) for code in rules.split_list(product.repay_types))
 
-    @admin.action(description="上架所选产品")
-    def put_on_sale(self, request, queryset):
-        self._set_on_sale(request, queryset, True)
+    def has_add_permission(self, request):
+        return request.user.is_superuser
 
-    @admin.action(description="下架所选产品")
-    def take_off_sale(self, request, queryset):
-        self._set_on_sale(request, queryset, False)
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser
 
-    def _set_on_sale(self, request, queryset, on_sale: bool) -> None:
-        changed, refused = 0, []
-        for product in queryset:
-            if on_sale and rules.product_errors(product):
-                refused.append(product.name)
-                continue
-            if product.on_sale != on_sale:
-                product.on_sale = on_sale
-                product.save(update_fields=["on_sale", "updated_at"])  # the signal refreshes the cache
-                changed += 1
-        self.message_user(request, f"已{'上架' if on_sale else '下架'} {changed} 个产品", messages.SUCCESS)
-        if refused:
-            self.message_user(request, f"以下产品配置有误，请先修改后再上架：{'、'.join(refused)}", messages.ERROR)
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_catalogue_permission(self, request) -> bool:
+        return request.user.is_superuser
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.on_sale = False  # on sale only through the action, with a reason
+        super().save_model(request, obj, form, change)
+
+    @staff_action(
+        description="上架所选产品", verb="上架", unit="个产品", permissions=["catalogue"], fields=["on_sale"], form=ReasonForm,
+    )
+    def put_on_sale(self, request, product, form):
+        return services.set_on_sale(product, True)
+
+    @staff_action(
+        description="下架所选产品", verb="下架", unit="个产品", permissions=["catalogue"], fields=["on_sale"], form=ReasonForm,
+    )
+    def take_off_sale(self, request, product, form):
+        return services.set_on_sale(product, False)
 
 
 def _parses(text: str) -> bool:

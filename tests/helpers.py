@@ -58,6 +58,13 @@ def emulate_phone(browser, height: int) -> None:
     )
 
 
+def wait_for(browser, by: str, value: str, seconds: float = 10):
+    """The element once the page that has it is loaded (after a click that navigates)."""
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    return WebDriverWait(browser, seconds).until(lambda driver: driver.find_element(by, value))
+
+
 def screenshot(browser, tmp_path, name: str) -> Path:
     """A full-page screenshot at phone width, saved in tmp and copied to var/screenshots/."""
     height = browser.execute_script("return Math.max(document.body.scrollHeight, document.documentElement.scrollHeight)")

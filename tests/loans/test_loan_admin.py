@@ -4,6 +4,7 @@
 from datetime import date
 
 import pytest
+from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.auth.models import Permission
 from django.contrib.messages import get_messages
 
@@ -36,8 +37,11 @@ def viewer(client):
     return user
 
 
-def run_action(client, action, loans):
-    return client.post(CHANGELIST, {"action": action, "_selected_action": [str(l.pk) for l in loans]}, follow=True)
+def run_action(client, action, loans, **form):
+    data = {"action": action, "_selected_action": [str(loan.pk) for loan in loans], **form}
+    if form:
+        data["post"] = "yes"  # the confirmation page posts back with post=yes (CONTRACT §11)
+    return client.post(CHANGELIST, data, follow=True)
 
 
 def texts(response):
@@ -62,12 +66,25 @@ class TestActions:
         assert f"已审核通过 1 笔：{pending.code}" in messages
         assert f"未能审核通过：{rejected.code}：当前状态为「审核拒绝」，不能审核通过" in messages
 
-    def test_reject_records_the_officer(self, client, officer):
+    def test_reject_records_the_officer_and_the_reason(self, client, officer):
         loan = LoanApplicationFactory(status=1)
-        run_action(client, "reject_applications", [loan])
+        run_action(client, "reject_applications", [loan], reason="收入不足", note="工作不满三个月")
         change = StatusChange.objects.get(application=loan)
         assert (change.from_status, change.to_status, change.changed_by) == (1, 3, officer)
-        assert officer.get_username() in change.note
+        assert change.note == "收入不足（工作不满三个月）"
+
+    def test_reject_asks_for_the_reason_first(self, client, officer):
+        """CONTRACT §11: a form carrying the ids, posting back with the same action and post=yes."""
+        loan = LoanApplicationFactory()
+        page = client.post(CHANGELIST, {"action": "reject_applications", "_selected_action": [str(loan.pk)]})
+        html = page.content.decode()
+        assert page.status_code == 200 and "拒绝原因" in html
+        assert f'name="_selected_action" value="{loan.pk}"' in html
+        assert 'name="action" value="reject_applications"' in html and 'name="post" value="yes"' in html
+        empty = run_action(client, "reject_applications", [loan], reason="  ")
+        assert "请填写原因" in empty.content.decode()
+        loan.refresh_from_db()
+        assert loan.status == 0 and not StatusChange.objects.exists()
 
     def test_disburse_creates_the_schedule_today(self, client, officer):
         approved, pending = LoanApplicationFactory(status=2), LoanApplicationFactory()
@@ -133,3 +150,39 @@ class TestPages:
         assert client.get("/admin/loans/repaymentperiod/").status_code == 200
         assert client.get("/admin/loans/repayment/").status_code == 200
         assert client.get("/admin/loans/repaymentperiod/add/").status_code == 403
+
+
+class TestOperationLog:
+    """CONTRACT §11: every staff change by an action, bulk included, is one operation-log row per
+    object (who, when, what, before → after, the reason), shown on the object's history page."""
+
+    def entries(self, loan):
+        return list(LogEntry.objects.filter(object_id=str(loan.pk)).order_by("pk"))
+
+    def test_bulk_approve_writes_one_entry_per_loan(self, client, officer):
+        first, second = LoanApplicationFactory(), LoanApplicationFactory(status=1)
+        run_action(client, "approve_applications", [first, second])
+        for loan, before in ((first, "待审核"), (second, "审核中")):
+            [entry] = self.entries(loan)
+            assert entry.user == officer and entry.action_flag == CHANGE
+            assert entry.content_type.model_class() is LoanApplication
+            assert entry.change_message == f"审核通过。状态：{before} → 审核成功"
+
+    def test_a_refused_loan_is_not_logged(self, client, officer):
+        rejected = LoanApplicationFactory(status=3)
+        run_action(client, "approve_applications", [rejected])
+        assert self.entries(rejected) == []
+
+    def test_reject_logs_the_reason_and_disburse_its_status(self, client, officer):
+        pending, approved = LoanApplicationFactory(), LoanApplicationFactory(status=2)
+        run_action(client, "reject_applications", [pending], reason="收入不足")
+        run_action(client, "disburse_applications", [approved])
+        assert [e.change_message for e in self.entries(pending)] == ["拒绝。状态：待审核 → 审核拒绝。原因：收入不足"]
+        assert [e.change_message for e in self.entries(approved)] == ["放款。状态：审核成功 → 已放款"]
+
+    def test_the_history_page_shows_the_entry(self, client, officer):
+        loan = LoanApplicationFactory()
+        run_action(client, "reject_applications", [loan], reason="资料不实")
+        page = client.get(f"{CHANGELIST}{loan.pk}/history/")
+        assert page.status_code == 200
+        assert "拒绝。状态：待审核 → 审核拒绝。原因：资料不实" in page.content.decode()

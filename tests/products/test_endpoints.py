@@ -154,15 +154,18 @@ class TestCache:
         assert len(api.post(LIST).result) == 1
 
     def test_admin_save_invalidates(self, api, admin_client):
-        assert api.post(LIST).result == []
-        admin_client.post(reverse("admin:products_product_add"), form_data(name="后台新增"))
-        assert names(api.post(LIST)) == ["后台新增"]
+        product = ProductFactory(code="NEWCASH")
+        assert names(api.post(LIST)) == [product.name]
+        response = admin_client.post(reverse("admin:products_product_change", args=[product.pk]), form_data(name="后台改名"))
+        assert response.status_code == 302
+        assert names(api.post(LIST)) == ["后台改名"]
 
     def test_admin_action_invalidates(self, api, admin_client):
         product = ProductFactory()
         assert len(api.post(LIST).result) == 1
         admin_client.post(
-            reverse("admin:products_product_changelist"), {"action": "take_off_sale", "_selected_action": [str(product.pk)]}
+            reverse("admin:products_product_changelist"),
+            {"action": "take_off_sale", "_selected_action": [str(product.pk)], "post": "yes", "reason": "停售"},
         )
         assert api.post(LIST).result == []
 
