@@ -18,3 +18,4 @@ REPAYMENT_OK = "0000"
 REPAYMENT_PLAN_NOT_FOUND = "20006001"  # plan not found or not yours (CONTRACT §4)
 NOTHING_DUE = "20006002"  # nothing due / already paid
 PAYMENT_FAILED = "20006003"  # the payment provider refused or failed
+EARLIER_PERIOD_UNPAID = "20006004"  # current names a period while an earlier one is unpaid (CONTRACT §4, §8)

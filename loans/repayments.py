@@ -1,7 +1,8 @@
 """Posting a repayment (seed §36 ``gotoRepayment``, CONTRACT §8).
 
-``current`` pays the earliest unpaid period of the loan in full (penalty as of today, fee,
-interest, principal). ``all`` pays the loan off: due and overdue periods in full with
+``current`` pays exactly the named period in full (penalty as of today, fee, interest,
+principal), and is refused (``20006004``) while an earlier period is unpaid: money never goes
+to a period the customer did not name. ``all`` pays the loan off: due and overdue periods in full with
 penalty, the current period's interest pro rata to today, later periods principal only.
 
 Exactly once: the whole posting is one transaction that locks the application row first and
@@ -42,6 +43,13 @@ class PlanNotFound(ApiError):
 class NothingDue(ApiError):
     code = codes.NOTHING_DUE
     message = "该期已还清，无需还款"
+
+
+class EarlierPeriodUnpaid(ApiError):
+    code = codes.EARLIER_PERIOD_UNPAID
+
+    def __init__(self, earliest_unpaid: int):
+        super().__init__(f"请先还第{earliest_unpaid}期：按期还款须从最早未还的一期还起")
 
 
 class PaymentFailed(ApiError):
@@ -119,8 +127,10 @@ def _current_payment(loan, periods: list, period_id: str, today: date) -> list[P
     if named.is_paid:
         raise NothingDue()
     earliest = next(p for p in periods if not p.is_paid)
-    penalty = overdue_penalty(earliest.principal, loan.penalty_rate, earliest.due_date, today)
-    return [PeriodPayment(earliest, earliest.principal, earliest.interest, earliest.fee, penalty, Settlement.ON_SCHEDULE)]
+    if earliest.number != named.number:
+        raise EarlierPeriodUnpaid(earliest.number)
+    penalty = overdue_penalty(named.principal, loan.penalty_rate, named.due_date, today)
+    return [PeriodPayment(named, named.principal, named.interest, named.fee, penalty, Settlement.ON_SCHEDULE)]
 
 
 def _payoff_payments(loan, periods: list, today: date) -> list[PeriodPayment]:

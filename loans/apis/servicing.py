@@ -86,8 +86,8 @@ class GetLoanApplyRepayList(ApiView):
 
 
 class GotoRepayment(ApiView):
-    """§36 还款（按期还款、一次性还清）: ``current`` pays the earliest unpaid period, ``all`` pays the
-    loan off (CONTRACT §8). ``resultSet`` names the posted repayment (the seed's is empty)."""
+    """§36 还款（按期还款、一次性还清）: ``current`` pays exactly the named period (refused with
+    ``20006004`` while an earlier one is unpaid), ``all`` pays the loan off (CONTRACT §8). ``resultSet`` names the posted repayment (the seed's is empty)."""
 
     class Input(serializers.Serializer):
         id = serializers.CharField(max_length=64)
@@ -103,6 +103,7 @@ class GotoRepayment(ApiView):
         codes.REPAYMENT_PLAN_NOT_FOUND: "还款被拒：还款计划不存在或不属于本人",
         codes.NOTHING_DUE: "还款被拒：无应还款项或已还清",
         codes.PAYMENT_FAILED: "还款失败：支付渠道扣款失败",
+        codes.EARLIER_PERIOD_UNPAID: "还款被拒：按期还款（current）所指的期数之前还有未还的期，消息中写明最早未还的期数",
     }
 
     def handle(self, request, data):

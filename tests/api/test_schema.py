@@ -147,7 +147,7 @@ EXPECTED_CODES = {
     "/appCommonApi/getPerfectUserInfo": ["0000", *LOGIN],
     "/appCommonApi/savePerfectUserInfo": ["0000", *LOGIN],
     "/appCommonApi/saveOrUpdateRelShip": ["0000", *LOGIN],
-    "/appCommonApi/gotoRepayment": ["0000", *LOGIN, "20006001", "20006002", "20006003"],
+    "/appCommonApi/gotoRepayment": ["0000", *LOGIN, "20006001", "20006002", "20006003", "20006004"],
 }
 
 

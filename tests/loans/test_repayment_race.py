@@ -64,6 +64,42 @@ def test_sixteen_concurrent_currents_post_once():
     assert list(loan.periods.order_by("number").values_list("settlement", flat=True)) == [1, 0, 0]
 
 
+def test_sixteen_concurrent_currents_on_a_later_period_post_nothing():
+    """Issue 10 item 9: 20 concurrent requests naming period 6 made 6 postings. CONTRACT §8:
+    while period 1 is unpaid, every request naming period 3 is refused with 20006004."""
+    loan = disbursed_loan(timezone.localdate() - timedelta(days=5), instalments=True)
+    last = str(loan.periods.get(number=3).pk)
+    clients = signed_clients(loan.user, THREADS)
+    replies = run_together(
+        [lambda c=c: c.post("/appCommonApi/gotoRepayment", {"id": last, "repayType": "current"}) for c in clients]
+    )
+    assert [reply.code for reply in replies] == ["20006004"] * THREADS
+    assert all("第1期" in reply.body["responseMessage"] for reply in replies)
+    assert not Repayment.objects.filter(application=loan).exists()
+    assert list(loan.periods.order_by("number").values_list("settlement", flat=True)) == [0, 0, 0]
+
+
+def test_concurrent_currents_on_periods_one_and_two_pay_each_at_most_once():
+    """Half name period 1, half period 2, all at once: period 1 is paid once; a request for
+    period 2 is refused (20006004) until period 1 is paid, then pays it once; period 3 untouched."""
+    loan = disbursed_loan(timezone.localdate() - timedelta(days=5), instalments=True)
+    first, second = (str(loan.periods.get(number=n).pk) for n in (1, 2))
+    clients = signed_clients(loan.user, THREADS)
+    named = [first if i % 2 == 0 else second for i in range(THREADS)]
+    replies = run_together(
+        [lambda c=c, p=p: c.post("/appCommonApi/gotoRepayment", {"id": p, "repayType": "current"}) for c, p in zip(clients, named)]
+    )
+    by_period = {first: [], second: []}
+    for period_id, reply in zip(named, replies):
+        by_period[period_id].append(reply.code)
+    assert sorted(by_period[first]) == ["0000"] + ["20006002"] * (THREADS // 2 - 1)
+    assert set(by_period[second]) <= {"0000", "20006002", "20006004"} and by_period[second].count("0000") <= 1
+    paid_second = by_period[second].count("0000")
+    repayments = Repayment.objects.filter(application=loan)
+    assert repayments.count() == 1 + paid_second
+    assert list(loan.periods.order_by("number").values_list("settlement", flat=True)) == [1, paid_second, 0]
+
+
 def test_concurrent_pay_offs_and_currents_on_a_one_period_loan_post_once():
     loan = disbursed_loan(timezone.localdate() - timedelta(days=20))
     only = str(loan.periods.get().pk)

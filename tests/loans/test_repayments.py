@@ -1,4 +1,4 @@
-"""Repayment posting (seed §36 gotoRepayment; CONTRACT §4 codes 20006001–3, §8 current / all).
+"""Repayment posting (seed §36 gotoRepayment; CONTRACT §4 codes 20006001–4, §8 current / all).
 
 Every figure below is worked out by hand in the docstring or comment next to it.
 """
@@ -13,7 +13,7 @@ from django.utils import timezone
 from loans import repayments
 from loans.models import Repayment, RepaymentPeriod, StatusChange
 from loans.payments import PaymentProvider, PaymentResult
-from loans.repayments import NothingDue, PaymentFailed, PlanNotFound, repay
+from loans.repayments import EarlierPeriodUnpaid, NothingDue, PaymentFailed, PlanNotFound, repay
 from loans.notifications import LoanEvent
 from tests.factories import UserFactory, freeze_today
 from tests.loans.helpers import disbursed_loan, login
@@ -83,11 +83,32 @@ class TestCurrent:
         change = StatusChange.objects.get(application=day_loan, to_status=5)
         assert (change.from_status, change.changed_by, change.note) == (4, None, "客户还清全部借款")
 
-    def test_naming_a_later_period_pays_the_earliest_unpaid_one(self, instalment_loan):
-        """Period 1 is 10 days late on 02-25: 1030.00 + 1000 × 0.54 × 10 / 360 = 15.00 → 1045.00."""
-        repayment = repay(instalment_loan.user, str(period(instalment_loan, 3).pk), "current", today=date(2025, 2, 25))
-        assert repayment.amount == D("1045.00")
+    def test_naming_a_later_period_is_refused_naming_the_earliest_unpaid(self, instalment_loan):
+        """CONTRACT §8: current pays exactly the named period; 20006004 while an earlier is unpaid."""
+        with pytest.raises(EarlierPeriodUnpaid) as refused:
+            repay(instalment_loan.user, str(period(instalment_loan, 3).pk), "current", today=date(2025, 2, 25))
+        assert refused.value.code == "20006004"
+        assert "第1期" in refused.value.message
+        assert not Repayment.objects.exists()
+        assert [s[0] for s in settled(instalment_loan)] == [UNPAID, UNPAID, UNPAID]
+
+    def test_repeated_later_period_requests_post_nothing(self, instalment_loan):
+        """Issue 10 item 9: three sequential requests naming the last period made three postings."""
+        repay(instalment_loan.user, str(period(instalment_loan, 1).pk), "current", today=date(2025, 2, 10))
+        for _ in range(3):
+            with pytest.raises(EarlierPeriodUnpaid) as refused:
+                repay(instalment_loan.user, str(period(instalment_loan, 3).pk), "current", today=date(2025, 2, 10))
+            assert "第2期" in refused.value.message
+        assert Repayment.objects.filter(application=instalment_loan).count() == 1
         assert [s[0] for s in settled(instalment_loan)] == [PAID, UNPAID, UNPAID]
+
+    def test_the_named_period_is_the_one_paid(self, instalment_loan):
+        """Period 2 named after period 1 paid: 1030.00 on its own dates, period 3 untouched."""
+        repay(instalment_loan.user, str(period(instalment_loan, 1).pk), "current", today=date(2025, 2, 10))
+        repayment = repay(instalment_loan.user, str(period(instalment_loan, 2).pk), "current", today=date(2025, 3, 1))
+        assert repayment.amount == D("1030.00")
+        assert period(instalment_loan, 2).repayment == repayment
+        assert [s[0] for s in settled(instalment_loan)] == [PAID, PAID, UNPAID]
 
     def test_an_already_paid_period_is_refused(self, instalment_loan):
         first = str(period(instalment_loan, 1).pk)
@@ -246,6 +267,13 @@ class TestEndpoint:
         assert reply.ok and reply.result["amount"] == "2007.50"
         again = api.post(self.PATH, {"id": str(period(loan, 2).pk), "repayType": "all"})
         assert again.code == "20006002"
+
+    def test_a_later_period_is_refused_with_20006004(self, api):
+        loan = disbursed_loan(timezone.localdate() - timedelta(days=5), instalments=True)
+        reply = login(api, loan.user).post(self.PATH, {"id": str(period(loan, 2).pk), "repayType": "current"})
+        assert (reply.body["exceptionFlag"], reply.code) == ("9999", "20006004")
+        assert reply.body["responseMessage"] == "请先还第1期：按期还款须从最早未还的一期还起"
+        assert not Repayment.objects.exists()
 
     def test_another_users_period_and_unknown_ids(self, api):
         loan = disbursed_loan(date(2025, 3, 1))
