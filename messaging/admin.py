@@ -76,7 +76,7 @@ class SmsMessageAdmin(StaffAdminMixin, admin.ModelAdmin):
     def short_error(self, obj):
         return obj.last_error[:60]
 
-    @staff_action(description="重新发送选中的失败短信", verb="重新发送", unit="条短信", permissions=["resend"], fields=["status"])
+    @staff_action(description="重新发送选中的失败短信", verb="重新提交", unit="条短信", permissions=["resend"], fields=["status"])
     def resend(self, request, sms, form):
         if not resend_sms([sms.pk]):
             raise ValidationError("不是失败状态，未重新发送")

@@ -177,7 +177,7 @@ class TestAdmin:
         with django_capture_on_commit_callbacks(execute=True):
             response = client.post(url, {"action": "resend", "_selected_action": [failed.pk]}, follow=True)
         assert response.status_code == 200
-        assert "已重新发送 1 条短信" in response.content.decode()
+        assert "已重新提交 1 条短信" in response.content.decode()
         failed.refresh_from_db()
         assert failed.status == SmsMessage.Status.SENT
 
