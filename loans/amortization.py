@@ -31,8 +31,10 @@ Rules (from the project contract):
 * Payoff: overdue periods in full plus penalty; the current period its
   principal, fee and pro-rata interest (at least one day); later periods
   principal only.
-* Annualised cost rate: XIRR (actual/365) of the borrower's cash flows,
-  rounded to 4 decimals.
+* Annualised cost (CONTRACT §12): the daily internal rate of return of the
+  amount received and the scheduled payments, placed a day term's days or a
+  month term's months (365/12 days each) after disbursement, times 365,
+  rounded half-up to 4 decimals. The disbursement date does not matter.
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal, localcontext
+from fractions import Fraction
 from typing import Protocol
 
 from products.terms import (
@@ -60,7 +63,8 @@ ZERO_MONEY = Decimal("0.00")
 RATE_PLACES = Decimal("0.0001")
 DAYS_PER_INTEREST_YEAR = 360
 MONTHS_PER_YEAR = 12
-DAYS_PER_XIRR_YEAR = 365
+DAYS_PER_COST_YEAR = 365
+DAYS_PER_COST_MONTH = Fraction(DAYS_PER_COST_YEAR, MONTHS_PER_YEAR)
 
 
 class ScheduleRuleError(Exception):
@@ -175,10 +179,7 @@ class MoneyParts(Protocol):
     def fee(self) -> Decimal: ...
 
 
-class ScheduledPayment(Protocol):
-    @property
-    def due_date(self) -> date: ...
-
+class Payment(Protocol):
     @property
     def total(self) -> Decimal: ...
 
@@ -464,63 +465,58 @@ def _breakdown(lines: list[PayoffLine]) -> PayoffBreakdown:
 
 
 # --------------------------------------------------------------------------
-# Annualised cost rate (XIRR)
+# Annualised cost (CONTRACT §12)
 # --------------------------------------------------------------------------
 
-_MAX_LOG_RATE = 700.0  # ln(1 + r) bound; beyond this exp() overflows a float
+_MAX_EXPONENT = 700.0  # beyond this exp() overflows a float
 _SOLVER_ITERATIONS = 200
 
 
-def annualized_cost_rate(
-    net_disbursed: Decimal, disbursed_on: date, periods: Sequence[ScheduledPayment]
-) -> Decimal:
-    """XIRR (effective annual rate, actual/365) of the borrower's cash flows.
+def payment_days(terms: LoanTerms, count: int) -> list[Fraction]:
+    """When each of ``count`` periods is paid, in days after disbursement (a month = 365/12 days)."""
+    length = _period_length(terms)
+    step = Fraction(length) if terms.term_unit == TermUnit.DAY else length * DAYS_PER_COST_MONTH
+    return [step * number for number in range(1, count + 1)]
 
-    +net_disbursed on ``disbursed_on``, -period total on each due date.
-    Rounded half-up to 4 decimals.
+
+def annualized_cost(received: Decimal, terms: LoanTerms, periods: Sequence[Payment]) -> Decimal:
+    """``r x 365``, ``r`` the daily IRR of +``received`` at day 0 and -each period's total
+    at its :func:`payment_days`; rounded half-up to 4 decimals.
+
+    ValueError when nothing is received or nothing is paid (no rate exists).
     """
-    if net_disbursed <= 0:
-        raise ValueError("net disbursed amount must be positive")
-    if any(p.due_date < disbursed_on for p in periods):
-        raise ValueError("a payment falls before the disbursement date")
-    if sum((p.total for p in periods), ZERO_MONEY) == net_disbursed:
+    if received <= 0:
+        raise ValueError("nothing is received: no annualised cost")
+    paid = sum((p.total for p in periods), ZERO_MONEY)
+    if paid <= 0:
+        raise ValueError("nothing is repaid: no annualised cost")
+    if paid == received:
         return Decimal("0.0000")
-    flows = [(0.0, float(net_disbursed))] + [
-        ((p.due_date - disbursed_on).days / DAYS_PER_XIRR_YEAR, -float(p.total)) for p in periods
-    ]
-    log_rate = _solve_log_rate(flows)
-    rate = Decimal(repr(math.expm1(log_rate)))
-    return rate.quantize(RATE_PLACES, rounding=ROUND_HALF_UP)
+    days = payment_days(terms, len(periods))
+    flows = [(float(day), float(p.total)) for day, p in zip(days, periods) if p.total]
+    daily_rate = Decimal(repr(math.expm1(_solve_daily_log_rate(float(received), flows))))
+    return (daily_rate * DAYS_PER_COST_YEAR).quantize(RATE_PLACES, rounding=ROUND_HALF_UP)
 
 
-def _npv_at_log_rate(flows: Sequence[tuple[float, float]], log_rate: float) -> float:
-    """NPV with ``(1 + r)^-t`` written as ``exp(-t x ln(1 + r))``; increasing in log_rate."""
-    return sum(amount * math.exp(min(-years * log_rate, _MAX_LOG_RATE)) for years, amount in flows)
+def _solve_daily_log_rate(received: float, flows: Sequence[tuple[float, float]]) -> float:
+    """x = ln(1 + r) where sum(amount x e^(-day x)) = received, by Newton's method.
 
-
-def _solve_log_rate(flows: Sequence[tuple[float, float]]) -> float:
-    """Bisection on x = ln(1 + r), where the NPV is monotonic."""
-    low, high = _bracket(flows)
+    The present value minus ``received`` is convex and decreasing in x, so Newton's steps from
+    any start never pass the root twice: from the left they climb to it monotonically.
+    """
+    x = 0.0
     for _ in range(_SOLVER_ITERATIONS):
-        middle = (low + high) / 2
-        if middle in (low, high):
-            break
-        if _npv_at_log_rate(flows, middle) < 0:
-            low = middle
-        else:
-            high = middle
-    return (low + high) / 2
-
-
-def _bracket(flows: Sequence[tuple[float, float]]) -> tuple[float, float]:
-    """An interval [low, high] with NPV(low) < 0 <= NPV(high)."""
-    low, high = -1.0, 1.0
-    while _npv_at_log_rate(flows, low) >= 0:
-        low *= 2
-        if low < -_MAX_LOG_RATE:
-            raise ValueError("no annualised cost rate: cash flows never turn negative")
-    while _npv_at_log_rate(flows, high) < 0:
-        high *= 2
-        if high > _MAX_LOG_RATE:
-            raise ValueError("annualised cost rate out of range")
-    return low, high
+        value = -received
+        slope = 0.0
+        for day, amount in flows:
+            discounted = amount * math.exp(min(-day * x, _MAX_EXPONENT))
+            value += discounted
+            slope -= day * discounted
+        step = value / slope
+        if not math.isfinite(step):
+            raise ValueError("annualised cost out of range")
+        following = x - step
+        if following == x:
+            return x
+        x = following
+    return x

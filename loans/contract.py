@@ -13,7 +13,7 @@ from cashloan.models import ZERO
 from messaging.masking import mask_mobile
 from products.terms import RepayType
 
-from .amortization import ScheduleRuleError, annualized_cost_rate, build_schedule
+from .amortization import ScheduleRuleError, annualized_cost, build_schedule
 from .models import LoanApplication
 
 CONTRACT_NAME = "借款合同"
@@ -93,9 +93,8 @@ def _annualized_cost_rate(loan, schedule: list[ScheduleRow]) -> Decimal | None:
         return loan.annualized_cost_rate
     if not schedule or not loan.reply_amount or loan.reply_amount <= 0:
         return None
-    start = schedule[0].start_date
     try:
-        return annualized_cost_rate(loan.reply_amount, start, schedule)
+        return annualized_cost(loan.reply_amount, loan.amortization_terms(), schedule)
     except (ValueError, ArithmeticError):
         return None
 

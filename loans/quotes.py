@@ -32,7 +32,7 @@ The checks, in this order; the first failure answers (CONTRACT §8, seed §22.4)
 
 Then the figures: service fee = amount × service fee rate (half-up to cents, deducted at
 disbursement), ``replyAmount`` = amount − fee, the schedule dated from today (Asia/Shanghai),
-and the annualised cost rate (XIRR of the net amount received against the payments).
+and the annualised cost (CONTRACT §12: ``loans.amortization.annualized_cost``).
 """
 
 from __future__ import annotations
@@ -48,7 +48,7 @@ from django.utils import timezone
 
 from cashloan.api.errors import ApiError
 from cashloan.money import quantize_money
-from loans.amortization import LoanTerms, Period, ScheduleTotals, annualized_cost_rate, build_schedule, schedule_totals
+from loans.amortization import LoanTerms, Period, ScheduleTotals, annualized_cost, build_schedule, schedule_totals
 from products import codes, rules
 from products.models import Product
 from products.selectors import ProductUnavailable, on_sale_product
@@ -205,10 +205,10 @@ def service_fee(amount: Decimal, fee_rate: Decimal) -> Decimal:
     return quantize_money(amount * fee_rate)
 
 
-def _cost_rate(net: Decimal, disbursed_on: date, schedule: list[Period]) -> Decimal | None:
-    """XIRR, or None when it does not exist or would not fit the stored field (absurd terms)."""
+def _cost_rate(received: Decimal, terms: LoanTerms, schedule: list[Period]) -> Decimal | None:
+    """The annualised cost, or None when it does not exist or would not fit the stored field (absurd terms)."""
     try:
-        rate = annualized_cost_rate(net, disbursed_on, schedule)
+        rate = annualized_cost(received, terms, schedule)
     except (ValueError, OverflowError):
         return None
     return rate if abs(rate) <= MAX_STORABLE_RATE else None
@@ -225,7 +225,8 @@ def quote_loan(product_id, data: Mapping, *, today: date | None = None, cached_p
     product = on_sale_product(product_id, cached=cached_product)
     check_product_limits(product, request)
     disbursed_on = today or timezone.localdate()
-    schedule = build_schedule(loan_terms(product, request), disbursed_on)
+    terms = loan_terms(product, request)
+    schedule = build_schedule(terms, disbursed_on)
     fee = service_fee(request.amount, product.service_fee_rate)
     reply_amount = request.amount - fee
     return Quote(
@@ -236,5 +237,5 @@ def quote_loan(product_id, data: Mapping, *, today: date | None = None, cached_p
         totals=schedule_totals(schedule),
         service_fee=fee,
         reply_amount=reply_amount,
-        annualized_cost_rate=_cost_rate(reply_amount, disbursed_on, schedule),
+        annualized_cost_rate=_cost_rate(reply_amount, terms, schedule),
     )

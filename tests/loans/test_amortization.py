@@ -32,7 +32,6 @@ from loans.amortization import (
     RepayType,
     TermUnit,
     add_months,
-    annualized_cost_rate,
     build_schedule,
     check_periods,
     overdue_penalty,
@@ -606,61 +605,6 @@ def test_payoff_all_paid_is_empty() -> None:
 
 
 # ---------------------------------------------------------------------------
-# Annualised cost rate (XIRR)
-# ---------------------------------------------------------------------------
-
-
-def xirr_closed_form(net: float, repaid: float, days: int) -> Decimal:
-    """One payment: (repaid / net)^(365 / days) - 1, rounded to 4 decimals."""
-    return D(repr((repaid / net) ** (365 / days) - 1)).quantize(D("0.0001"), ROUND_HALF_UP)
-
-
-def test_xirr_seven_day_loan() -> None:
-    # 2000 at 0.36 for 7 days: interest 2000 x 0.36 x 7 / 360 = 14.00, repaid 2014.00.
-    periods = build_schedule(terms("2000.00", "0.36", 7, DAY, BULLET), DISBURSED)
-    assert periods[0].total == D("2014.00")
-    expected = xirr_closed_form(2000, 2014, 7)
-    assert expected == D("0.4387")  # 1.007^(365/7) - 1 = 0.43868...
-    assert annualized_cost_rate(D("2000.00"), DISBURSED, periods) == expected
-
-
-def test_xirr_with_service_fee_deducted_up_front() -> None:
-    periods = build_schedule(terms("2000.00", "0.36", 7, DAY, BULLET), DISBURSED)
-    assert annualized_cost_rate(D("1900.00"), DISBURSED, periods) == xirr_closed_form(1900, 2014, 7)
-
-
-@pytest.mark.parametrize(
-    "repaid, expected",
-    [("1100.00", "0.1000"), ("900.00", "-0.1000"), ("1000.00", "0.0000")],
-)
-def test_xirr_one_year(repaid: str, expected: str) -> None:
-    start = date(2023, 1, 1)
-    period = Period(1, start, start + timedelta(days=365), D(repaid), D("0.00"), D("0.00"))
-    assert annualized_cost_rate(D("1000.00"), start, [period]) == D(expected)
-
-
-def test_xirr_zero_cost_loan() -> None:
-    periods = build_schedule(terms("1000.00", "0", 3, MONTH, FLAT, 1, I_MONTH), DISBURSED)
-    result = annualized_cost_rate(D("1000.00"), DISBURSED, periods)
-    assert result == D("0.0000")
-    assert result.as_tuple().exponent == -4
-
-
-def test_xirr_annuity_discounts_to_zero() -> None:
-    # Independent check: the NPV of the cash flows at the returned rate is ~0.
-    periods = build_schedule(terms("10000.00", "0.12", 12, MONTH, ANNUITY, 1, I_MONTH), DISBURSED)
-    rate = float(annualized_cost_rate(D("10000.00"), DISBURSED, periods))
-    npv = 10000 - sum(float(p.total) / (1 + rate) ** ((p.due_date - DISBURSED).days / 365) for p in periods)
-    assert abs(npv) < 10000 * 0.0001
-    assert 0.12 < rate < 0.13  # about (1.01)^12 - 1 = 12.68 %
-
-
-def test_xirr_rejects_no_payments() -> None:
-    with pytest.raises(ValueError):
-        annualized_cost_rate(D("1000.00"), DISBURSED, [])
-
-
-# ---------------------------------------------------------------------------
 # Properties
 # ---------------------------------------------------------------------------
 
@@ -828,20 +772,3 @@ def test_property_penalty_matches_formula(principal: Decimal, rate: Decimal, off
     assert overdue_penalty(principal, rate, due, due + timedelta(days=offset)) == expected
 
 
-@settings(max_examples=100, deadline=None, database=None)
-@given(
-    st.integers(100_00, 10**8).map(lambda cents: D(cents) / 100),
-    st.integers(1, 30000).map(lambda basis_points: D(basis_points) / 10000),
-    st.integers(1, 400),
-)
-def test_property_xirr_of_a_single_payment_matches_closed_form(
-    amount: Decimal, rate: Decimal, days: int
-) -> None:
-    periods = build_schedule(LoanTerms(amount, rate, days, DAY, BULLET, 1, I_DAY), DISBURSED)
-    repaid = periods[0].total
-    if repaid == amount:  # interest rounded to zero
-        assert annualized_cost_rate(amount, DISBURSED, periods) == D("0.0000")
-        return
-    expected = (float(repaid) / float(amount)) ** (365 / days) - 1
-    result = float(annualized_cost_rate(amount, DISBURSED, periods))
-    assert abs(result - expected) <= 0.00005 + 1e-9 * expected  # 4-decimal rounding

@@ -1,11 +1,11 @@
 """Seed §22 getLoanApplyConfirmInfo through signed HTTP: every §22.4 code at its boundary, the
 CONTRACT §8 order, and the figures (seed §26's 500 at 36 % for 14 days → 7.00; an instalment
-loan on "分期贷" with its annualised cost checked against an independent XIRR).
+loan on "分期贷" with its annualised cost checked against an independent daily IRR, CONTRACT §12).
 """
 
-import math
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, localcontext
+from fractions import Fraction
 
 import pytest
 from django.utils import timezone
@@ -61,9 +61,15 @@ class TestFigures:
         assert result["schedule"] == [
             {"periodNum": "1", "dueDate": "2024-01-29", "principal": "500.00", "interest": "7.00", "fee": "0.00", "total": "507.00"}
         ]
-        # 507 paid 14 days after receiving 500: (507/500)^(365/14) − 1
-        expected = (D(507) / D(500)) ** (D(365) / D(14)) - 1
-        assert D(result["annualizedCostRate"]) == expected.quantize(D("0.0001"), rounding=ROUND_HALF_UP)
+        # CONTRACT §12's worked figure: 507 paid 14 days after receiving 500 → 0.3626
+        assert result["annualizedCostRate"] == "0.3626"
+
+    def test_worked_figure_with_a_service_fee(self, api, customer):
+        """CONTRACT §12: 495 received (1 % service fee), 507 repaid after 14 days → 0.6250."""
+        product = ProductFactory(service_fee_rate=D("0.0100"))
+        result = quote(api, quote_payload(product, amount="500.00", termCount="14")).result
+        assert (result["replyAmount"], result["totalAmount"]) == ("495.00", "507.00")
+        assert result["annualizedCostRate"] == "0.6250"
 
     def test_instalment_loan(self, api, customer, instalments):
         """10000 over 12 months at 12 % (1 % a month), equal instalments: 10000 × 0.01 / (1 − 1.01^−12) = 888.49."""
@@ -87,8 +93,8 @@ class TestFigures:
         assert result["totalDueInterest"] == f"{interest_total:.2f}"
         assert result["totalAmount"] == f"{D('10000.00') + interest_total:.2f}"
         assert sum(D(p["principal"]) for p in schedule) == D("10000.00")
-        assert D(result["annualizedCostRate"]) == independent_xirr(D("9900.00"), TODAY, schedule)
-        assert D("0.14") < D(result["annualizedCostRate"]) < D("0.15")  # 12.68 % nominal effective, plus the 1 % fee
+        assert D(result["annualizedCostRate"]) == independent_cost(D("9900.00"), schedule, Fraction(365, 12))
+        assert D("0.13") < D(result["annualizedCostRate"]) < D("0.14")  # 12 % nominal, plus the 1 % fee
 
     def test_period_fee_is_charged_every_period(self, api, customer):
         product = instalment_product(period_fee=D("5.00"))
@@ -118,18 +124,20 @@ class TestFigures:
         assert quote(api, quote_payload(product)).code == "90004000"
 
 
-def independent_xirr(net: Decimal, start: date, schedule: list[dict]) -> Decimal:
-    """Bisection on NPV(r) = net − Σ total / (1 + r)^(days/365), written here from scratch."""
-    flows = [((date.fromisoformat(p["dueDate"]) - start).days / 365, float(p["total"])) for p in schedule]
+def independent_cost(received: Decimal, schedule: list[dict], step_days: Fraction) -> Decimal:
+    """CONTRACT §12 from scratch: bisection on the daily rate r of received = Σ total / (1 + r)^(k × step), × 365."""
+    with localcontext() as context:
+        context.prec = 40
+        step = D(step_days.numerator) / D(step_days.denominator)
 
-    def npv(rate: float) -> float:
-        return float(net) - sum(amount / math.pow(1 + rate, years) for years, amount in flows)
+        def present_value(rate: Decimal) -> Decimal:
+            return sum(D(p["total"]) / (1 + rate) ** (step * int(p["periodNum"])) for p in schedule)
 
-    low, high = 0.0, 10.0  # npv(low) < 0 < npv(high) for a loan costing more than it lends
-    for _ in range(200):
-        middle = (low + high) / 2
-        low, high = (middle, high) if npv(middle) < 0 else (low, middle)
-    return D(repr(low)).quantize(D("0.0001"), rounding=ROUND_HALF_UP)
+        low, high = D(0), D(1)
+        for _ in range(150):
+            middle = (low + high) / 2
+            low, high = (middle, high) if present_value(middle) > received else (low, middle)
+        return (low * 365).quantize(D("0.0001"), rounding=ROUND_HALF_UP)
 
 
 # --- every §22.4 code at its boundary ----------------------------------------------------------
