@@ -179,11 +179,6 @@ class MoneyParts(Protocol):
     def fee(self) -> Decimal: ...
 
 
-class Payment(Protocol):
-    @property
-    def total(self) -> Decimal: ...
-
-
 # --------------------------------------------------------------------------
 # Money and dates
 # --------------------------------------------------------------------------
@@ -301,8 +296,7 @@ def _shift(d: date, length: int, unit: TermUnit) -> date:
 def build_schedule(terms: LoanTerms, disbursed_on: date) -> list[Period]:
     """The full repayment schedule of a loan disbursed on ``disbursed_on``."""
     dates = period_dates(terms, disbursed_on)
-    splitter = _SPLITTERS[terms.repay_type]
-    parts = splitter(terms, len(dates))
+    parts = [(run.principal, run.interest) for run in split_principal_and_interest(terms, len(dates)) for _ in range(run.count)]
     fee = quantize_money(terms.period_fee)
     return [
         Period(number, start, due, principal, interest, fee)
@@ -310,31 +304,48 @@ def build_schedule(terms: LoanTerms, disbursed_on: date) -> list[Period]:
     ]
 
 
-def _split_bullet(terms: LoanTerms, count: int) -> list[tuple[Decimal, Decimal]]:
-    return [(terms.amount, quantize_money(_period_interest_exact(terms.amount, terms)))]
+@dataclass(frozen=True)
+class Run:
+    """``count`` consecutive periods owing the same principal and interest.
+
+    Most schedules are two runs (equal periods, then the last one's remainder), which lets the
+    annualised cost of a thousand-period loan be solved without a thousand terms.
+    """
+
+    principal: Decimal
+    interest: Decimal
+    count: int
 
 
-def _split_interest_only(terms: LoanTerms, count: int) -> list[tuple[Decimal, Decimal]]:
+def split_principal_and_interest(terms: LoanTerms, count: int) -> list[Run]:
+    """Each period's principal and interest (rounded to cents), as runs, in period order."""
+    return [run for run in _SPLITTERS[terms.repay_type](terms, count) if run.count > 0]
+
+
+def _split_bullet(terms: LoanTerms, count: int) -> list[Run]:
+    return [Run(terms.amount, quantize_money(_period_interest_exact(terms.amount, terms)), 1)]
+
+
+def _split_interest_only(terms: LoanTerms, count: int) -> list[Run]:
     interest = quantize_money(_period_interest_exact(terms.amount, terms))
-    principals = [ZERO_MONEY] * (count - 1) + [terms.amount]
-    return [(principal, interest) for principal in principals]
+    return [Run(ZERO_MONEY, interest, count - 1), Run(terms.amount, interest, 1)]
 
 
-def _split_annuity(terms: LoanTerms, count: int) -> list[tuple[Decimal, Decimal]]:
+def _split_annuity(terms: LoanTerms, count: int) -> list[Run]:
     with localcontext() as context:
         context.prec = 50
         rate = terms.annual_rate * _period_length(terms) / MONTHS_PER_YEAR
     instalment = annuity_instalment(terms.amount, rate, count)
     remaining = terms.amount
-    parts: list[tuple[Decimal, Decimal]] = []
+    runs: list[Run] = []
     for number in range(1, count + 1):
         interest = quantize_money(_period_interest_exact(remaining, terms))
         is_last = number == count
         # Never repay more than is owed (tiny loans whose rounded instalment overshoots).
         principal = remaining if is_last else min(instalment - interest, remaining)
-        parts.append((principal, interest))
+        runs.append(Run(principal, interest, 1))
         remaining -= principal
-    return parts
+    return runs
 
 
 def annuity_instalment(amount: Decimal, period_rate: Decimal, count: int) -> Decimal:
@@ -347,31 +358,53 @@ def annuity_instalment(amount: Decimal, period_rate: Decimal, count: int) -> Dec
     return quantize_money(instalment)
 
 
-def _split_flat(terms: LoanTerms, count: int) -> list[tuple[Decimal, Decimal]]:
+def _split_flat(terms: LoanTerms, count: int) -> list[Run]:
     total_interest = _period_interest_exact(terms.amount, terms, periods=count)
     principals = _split_evenly(terms.amount, count)
     share = _period_interest_exact(terms.amount, terms)
     interests = _split_evenly(quantize_money(total_interest), count, share)
-    return list(zip(principals, interests))
+    return _zip_runs(principals, interests)
 
 
-def _split_evenly(total: Decimal, count: int, share: Decimal | None = None) -> list[Decimal]:
-    """``count`` rounded shares of ``total``; the last takes the remainder.
+def _split_evenly(total: Decimal, count: int, share: Decimal | None = None) -> list[tuple[Decimal, int]]:
+    """``count`` rounded shares of ``total`` as (part, how many) runs; the last takes the remainder.
 
-    No share exceeds what is left, so no part is ever negative.
+    No share exceeds what is left, so no part is ever negative: once less than a share is
+    left, the next part takes it all and the ones after it are zero.
     """
     rounded_share = quantize_money(total / count if share is None else share)
-    parts: list[Decimal] = []
-    remaining = total
-    for _ in range(count - 1):
-        part = min(rounded_share, remaining)
-        parts.append(part)
-        remaining -= part
-    parts.append(remaining)
-    return parts
+    if rounded_share <= 0:
+        return [(ZERO_MONEY, count - 1), (total, 1)]
+    full_shares = min(count - 1, int(total // rounded_share))
+    left = total - rounded_share * full_shares
+    if full_shares == count - 1:
+        return [(rounded_share, full_shares), (left, 1)]
+    zeros = count - 1 - full_shares - 1
+    return [(rounded_share, full_shares), (left, 1), (ZERO_MONEY, zeros), (ZERO_MONEY, 1)]
 
 
-_SPLITTERS: dict[RepayType, Callable[[LoanTerms, int], list[tuple[Decimal, Decimal]]]] = {
+def _zip_runs(principals: list[tuple[Decimal, int]], interests: list[tuple[Decimal, int]]) -> list[Run]:
+    """Pair two run lists of the same length period by period."""
+    runs: list[Run] = []
+    principal_runs = [run for run in principals if run[1] > 0]
+    interest_runs = [run for run in interests if run[1] > 0]
+    p = i = 0
+    p_used = i_used = 0
+    while p < len(principal_runs) and i < len(interest_runs):
+        principal, p_count = principal_runs[p]
+        interest, i_count = interest_runs[i]
+        length = min(p_count - p_used, i_count - i_used)
+        runs.append(Run(principal, interest, length))
+        p_used += length
+        i_used += length
+        if p_used == p_count:
+            p, p_used = p + 1, 0
+        if i_used == i_count:
+            i, i_used = i + 1, 0
+    return runs
+
+
+_SPLITTERS: dict[RepayType, Callable[[LoanTerms, int], list[Run]]] = {
     RepayType.BULLET: _split_bullet,
     RepayType.INTEREST_ONLY: _split_interest_only,
     RepayType.ANNUITY: _split_annuity,
@@ -468,55 +501,108 @@ def _breakdown(lines: list[PayoffLine]) -> PayoffBreakdown:
 # Annualised cost (CONTRACT §12)
 # --------------------------------------------------------------------------
 
-_MAX_EXPONENT = 700.0  # beyond this exp() overflows a float
 _SOLVER_ITERATIONS = 200
 
 
-def payment_days(terms: LoanTerms, count: int) -> list[Fraction]:
-    """When each of ``count`` periods is paid, in days after disbursement (a month = 365/12 days)."""
+def payment_runs(terms: LoanTerms) -> list[tuple[Decimal, int]]:
+    """What each period of the schedule costs the borrower (principal, interest and fee), as
+    (amount, how many periods in a row) runs in period order: :func:`build_schedule`'s totals
+    without building a single date."""
+    fee = quantize_money(terms.period_fee)
+    runs: list[tuple[Decimal, int]] = []
+    for run in split_principal_and_interest(terms, period_count(terms)):
+        total = run.principal + run.interest + fee
+        if runs and runs[-1][0] == total:
+            runs[-1] = (total, runs[-1][1] + run.count)
+        else:
+            runs.append((total, run.count))
+    return runs
+
+
+def payment_step_days(terms: LoanTerms) -> Fraction:
+    """Days from one payment to the next, in the annualised cost: a month is 365/12 days."""
     length = _period_length(terms)
-    step = Fraction(length) if terms.term_unit == TermUnit.DAY else length * DAYS_PER_COST_MONTH
-    return [step * number for number in range(1, count + 1)]
+    return Fraction(length) if terms.term_unit == TermUnit.DAY else length * DAYS_PER_COST_MONTH
 
 
-def annualized_cost(received: Decimal, terms: LoanTerms, periods: Sequence[Payment]) -> Decimal:
-    """``r x 365``, ``r`` the daily IRR of +``received`` at day 0 and -each period's total
-    at its :func:`payment_days`; rounded half-up to 4 decimals.
+def annualized_cost(received: Decimal, terms: LoanTerms) -> Decimal:
+    """``r x 365`` rounded half-up to 4 decimals, where ``r`` is the daily IRR of +``received``
+    at day 0 and -each period's total (:func:`payment_runs`) ``k x payment_step_days`` later.
 
     ValueError when nothing is received or nothing is paid (no rate exists).
     """
-    if received <= 0:
-        raise ValueError("nothing is received: no annualised cost")
-    paid = sum((p.total for p in periods), ZERO_MONEY)
-    if paid <= 0:
-        raise ValueError("nothing is repaid: no annualised cost")
+    runs = payment_runs(terms)
+    paid = sum((amount * count for amount, count in runs), ZERO_MONEY)
+    if received <= 0 or paid <= 0:
+        raise ValueError("nothing received or nothing repaid: no annualised cost")
     if paid == received:
         return Decimal("0.0000")
-    days = payment_days(terms, len(periods))
-    flows = [(float(day), float(p.total)) for day, p in zip(days, periods) if p.total]
-    daily_rate = Decimal(repr(math.expm1(_solve_daily_log_rate(float(received), flows))))
+    log_rate = _solve_daily_log_rate(float(received), float(payment_step_days(terms)), runs)
+    daily_rate = Decimal(repr(math.expm1(log_rate)))
     return (daily_rate * DAYS_PER_COST_YEAR).quantize(RATE_PLACES, rounding=ROUND_HALF_UP)
 
 
-def _solve_daily_log_rate(received: float, flows: Sequence[tuple[float, float]]) -> float:
-    """x = ln(1 + r) where sum(amount x e^(-day x)) = received, by Newton's method.
+def _solve_daily_log_rate(received: float, step: float, runs: Sequence[tuple[Decimal, int]]) -> float:
+    """x = ln(1 + r) where the payments' present value equals ``received``.
 
-    The present value minus ``received`` is convex and decreasing in x, so Newton's steps from
-    any start never pass the root twice: from the left they climb to it monotonically.
+    Payment k (of n) falls on day k x step. For x >= 0 its discount factor lies between those of
+    the first and the last payment, so the root lies between ln(paid / received) / first day and
+    ln(paid / received) / last day (the same holds for x < 0). The present value is monotonic in
+    x; the bracket is narrowed by the Illinois variant of regula falsi.
     """
-    x = 0.0
+    flows = []
+    first = 1
+    for amount, count in runs:
+        if amount:
+            flows.append((float(amount), first, count))
+        first += count
+    paid = sum(amount * count for amount, _, count in flows)
+    log_ratio = math.log(paid / received)
+    first_day, last_day = flows[0][1] * step, (flows[-1][1] + flows[-1][2] - 1) * step
+    low, high = sorted((log_ratio / last_day, log_ratio / first_day))
+
+    def excess(x: float) -> float:  # present value - received: decreasing in x
+        return _present_value(flows, step, x) - received
+
+    f_low, f_high = excess(low), excess(high)
+    if f_low <= 0:
+        return low
+    if f_high >= 0:
+        return high
+    kept_side = 0
     for _ in range(_SOLVER_ITERATIONS):
-        value = -received
-        slope = 0.0
-        for day, amount in flows:
-            discounted = amount * math.exp(min(-day * x, _MAX_EXPONENT))
-            value += discounted
-            slope -= day * discounted
-        step = value / slope
-        if not math.isfinite(step):
-            raise ValueError("annualised cost out of range")
-        following = x - step
-        if following == x:
+        x = high - f_high * (high - low) / (f_high - f_low)
+        if not low < x < high:
+            x = (low + high) / 2
+            if not low < x < high:
+                break
+        f = excess(x)
+        if f == 0:
             return x
-        x = following
-    return x
+        if f > 0:
+            low, f_low = x, f
+            if kept_side == 1:
+                f_high /= 2
+            kept_side = 1
+        else:
+            high, f_high = x, f
+            if kept_side == -1:
+                f_low /= 2
+            kept_side = -1
+    return (low + high) / 2
+
+
+def _present_value(flows: Sequence[tuple[float, int, int]], step: float, x: float) -> float:
+    """Sum over runs of amount x (e^(-first.step.x) + … + e^(-(first+count-1).step.x)).
+
+    A run's geometric sum is e^(-first.s) x expm1(-count.s) / expm1(-s), s = step.x: no
+    cancellation even when the rate is tiny.
+    """
+    s = step * x
+    total = 0.0
+    for amount, first, count in flows:
+        if s == 0:
+            total += amount * count
+            continue
+        total += amount * math.exp(-first * s) * math.expm1(-count * s) / math.expm1(-s)
+    return total

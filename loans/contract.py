@@ -94,7 +94,7 @@ def _annualized_cost_rate(loan, schedule: list[ScheduleRow]) -> Decimal | None:
     if not schedule or not loan.reply_amount or loan.reply_amount <= 0:
         return None
     try:
-        return annualized_cost(loan.reply_amount, loan.amortization_terms(), schedule)
+        return annualized_cost(loan.reply_amount, loan.amortization_terms())
     except (ValueError, ArithmeticError):
         return None
 

@@ -205,10 +205,10 @@ def service_fee(amount: Decimal, fee_rate: Decimal) -> Decimal:
     return quantize_money(amount * fee_rate)
 
 
-def _cost_rate(received: Decimal, terms: LoanTerms, schedule: list[Period]) -> Decimal | None:
+def _cost_rate(received: Decimal, terms: LoanTerms) -> Decimal | None:
     """The annualised cost, or None when it does not exist or would not fit the stored field (absurd terms)."""
     try:
-        rate = annualized_cost(received, terms, schedule)
+        rate = annualized_cost(received, terms)
     except (ValueError, OverflowError):
         return None
     return rate if abs(rate) <= MAX_STORABLE_RATE else None
@@ -237,5 +237,5 @@ def quote_loan(product_id, data: Mapping, *, today: date | None = None, cached_p
         totals=schedule_totals(schedule),
         service_fee=fee,
         reply_amount=reply_amount,
-        annualized_cost_rate=_cost_rate(reply_amount, terms, schedule),
+        annualized_cost_rate=_cost_rate(reply_amount, terms),
     )

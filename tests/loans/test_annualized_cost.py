@@ -20,7 +20,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from loans.amortization import IntervalUnit, LoanTerms, RepayType, TermUnit, annualized_cost, build_schedule, payment_days
+from loans.amortization import IntervalUnit, LoanTerms, RepayType, TermUnit, annualized_cost, build_schedule, payment_runs, payment_step_days
 
 D = Decimal
 MONTH_DAYS = Fraction(365, 12)
@@ -57,8 +57,8 @@ def loan(amount="500.00", rate="0.36", term=14, unit=TermUnit.DAY, repay_type=Re
     return LoanTerms(D(amount), D(rate), term, unit, repay_type, interval, interval_unit, D(fee))
 
 
-def cost_of(terms: LoanTerms, received: str, on: date = date(2024, 1, 15)) -> Decimal:
-    return annualized_cost(D(received), terms, build_schedule(terms, on))
+def cost_of(terms: LoanTerms, received: str) -> Decimal:
+    return annualized_cost(D(received), terms)
 
 
 # --- the contract's worked figures -----------------------------------------------------------
@@ -78,11 +78,12 @@ def test_worked_figure_495_received_507_repaid_after_14_days():
     assert cost_of(loan(), "495.00") == D("0.6250")
 
 
-def test_the_disbursement_date_does_not_matter():
-    """A month is 365/12 days, so February and July give the same figure."""
-    terms = loan("3000.00", "0.12", 3, TermUnit.MONTH, RepayType.ANNUITY, 1, IntervalUnit.MONTH)
-    figures = {cost_of(terms, "2970.00", on) for on in (date(2024, 1, 31), date(2024, 2, 1), date(2025, 7, 15))}
-    assert len(figures) == 1
+def test_the_payments_are_the_schedules_whatever_the_disbursement_date():
+    """The cost reads the payments as runs, never a dated schedule: a month is 365/12 days."""
+    terms = loan("3000.00", "0.12", 3, TermUnit.MONTH, RepayType.ANNUITY, 1, IntervalUnit.MONTH, fee="2.00")
+    for on in (date(2024, 1, 31), date(2024, 2, 1), date(2025, 7, 15)):
+        totals = [p.total for p in build_schedule(terms, on)]
+        assert [amount for amount, count in payment_runs(terms) for _ in range(count)] == totals
 
 
 # --- months, fees, intervals: against the independent solver ---------------------------------
@@ -117,7 +118,7 @@ def test_multi_period_loans_match_the_independent_solver(terms, received, step):
 def test_a_month_term_is_counted_in_365_12_day_months():
     """One payment of 1010.00 after one month (30.4166… days) of 1000 received."""
     terms = loan("1000.00", "0.12", 1, TermUnit.MONTH, RepayType.BULLET, 1, IntervalUnit.MONTH)
-    assert payment_days(terms, 1) == [Fraction(365, 12)]
+    assert payment_step_days(terms) == Fraction(365, 12)
     with localcontext() as context:
         context.prec = 40
         rate = (D("1010") / D("1000")) ** (D(12) / D(365)) - 1
@@ -135,7 +136,7 @@ def test_nothing_received_has_no_cost():
 
 
 def test_a_huge_cost_is_still_found():
-    """0.01 received, 7.00 repaid the next day: (700)^1 - 1 = 699 a day."""
+    """0.01 received, 507.00 repaid the next day: r = 50699 a day."""
     terms = loan("500.00", "5.04", 1)
     assert build_schedule(terms, date(2024, 1, 1))[0].total == D("507.00")
     assert cost_of(terms, "0.01") == closed_form("0.01", "507.00", 1)
@@ -153,3 +154,66 @@ def test_property_single_payment_matches_the_closed_form(amount, rate, days, fee
     repaid = build_schedule(terms, date(2024, 1, 1))[0].total
     received = (amount * (1 - fee_rate)).quantize(D("0.01"))
     assert cost_of(terms, str(received)) == closed_form(str(received), str(repaid), days)
+
+
+# --- the schedule as runs: the same figures as period by period --------------------------------
+
+from tests.loans.test_amortization import valid_loans  # noqa: E402  (the amortisation tests' loan strategy)
+
+
+def reference_flat(loan: LoanTerms, count: int) -> list[tuple[Decimal, Decimal]]:
+    """Flat (type 4) period by period, as the contract describes it: equal rounded shares of the
+    principal and of the total interest, no share above what is left, the last takes the rest."""
+    length = loan.term_count // count
+    basis = 360 if loan.term_unit == TermUnit.DAY else 12
+    exact_interest = loan.amount * loan.annual_rate * length * count / basis  # every factor, then the division
+
+    def shares(total: Decimal, share: Decimal) -> list[Decimal]:
+        rounded, left, parts = share.quantize(D("0.01"), rounding=ROUND_HALF_UP), total, []
+        for _ in range(count - 1):
+            part = min(rounded, left)
+            parts.append(part)
+            left -= part
+        return parts + [left]
+
+    principal = shares(loan.amount, loan.amount / count)
+    interest = shares(exact_interest.quantize(D("0.01"), rounding=ROUND_HALF_UP), loan.amount * loan.annual_rate * length / basis)
+    return list(zip(principal, interest))
+
+
+@settings(max_examples=300, deadline=None, database=None)
+@given(valid_loans(repay_types=(RepayType.FLAT,)))
+def test_property_flat_schedule_matches_the_period_by_period_reference(case):
+    loan, count = case
+    schedule = build_schedule(loan, date(2024, 1, 31))
+    assert [(p.principal, p.interest) for p in schedule] == reference_flat(loan, count)
+
+
+@pytest.mark.parametrize("amount, count", [("0.05", 7), ("0.02", 3), ("1.00", 3), ("0.06", 4)])
+def test_flat_shares_of_tiny_amounts_never_go_negative(amount, count):
+    loan_terms = loan(amount, "0", count, TermUnit.DAY, RepayType.FLAT, 1, IntervalUnit.DAY)
+    schedule = build_schedule(loan_terms, date(2024, 1, 1))
+    assert [(p.principal, p.interest) for p in schedule] == reference_flat(loan_terms, count)
+
+
+@settings(max_examples=300, deadline=None, database=None)
+@given(valid_loans())
+def test_property_payment_runs_are_the_schedules_totals(case):
+    loan, _ = case
+    totals = [p.total for p in build_schedule(loan, date(2024, 2, 29))]
+    assert [amount for amount, count in payment_runs(loan) for _ in range(count)] == totals
+
+
+@settings(max_examples=40, deadline=None, database=None)
+@given(valid_loans(), st.integers(0, 30).map(lambda percent: D(percent) / 100))
+def test_property_cost_matches_the_independent_solver(case, fee_rate):
+    loan, _ = case
+    schedule = build_schedule(loan, date(2024, 1, 1))
+    received = (loan.amount * (1 - fee_rate)).quantize(D("0.01"))
+    if received <= 0 or sum(p.total for p in schedule) <= received:
+        return
+    step = payment_step_days(loan)
+    expected = reference_cost(received, [(step * p.number, p.total) for p in schedule])
+    if expected >= D("3650"):
+        return  # outside the reference's bracket
+    assert annualized_cost(received, loan) == expected
