@@ -9,6 +9,7 @@ from django.contrib.auth.models import Group, Permission
 
 from loans.permissions import LOAN_OFFICER_PERMISSIONS
 from messaging.permissions import OPERATOR_PERMISSIONS
+from risk.permissions import RISK_MANAGER_PERMISSIONS
 
 # A loan officer reviews and disburses loans; to judge an application they read the
 # customer's verification data shown inline on the user page.
@@ -24,6 +25,7 @@ CUSTOMER_FILE_PERMISSIONS = [
 ROLES: dict[str, list[str]] = {
     "信贷专员": LOAN_OFFICER_PERMISSIONS + CUSTOMER_FILE_PERMISSIONS,
     "运营": OPERATOR_PERMISSIONS,
+    "风控": RISK_MANAGER_PERMISSIONS,
 }
 
 

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "accounts",
     "products",
     "loans",
+    "risk",
     "messaging",
 ]
 

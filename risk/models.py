@@ -1,0 +1,61 @@
+"""Risk rules (CONTRACT §12), edited by the risk manager (风控) in the admin."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+
+from .engine import RuleSpec
+from .kinds import Outcome, ParamError, kind_choices, kind_of
+
+
+class RiskRule(models.Model):
+    """One rule: a kind from :mod:`risk.kinds`, its parameters, and the outcome when it fires.
+
+    Rules are never deleted (the decisions stored on applications name them): a rule no
+    longer wanted is disabled. Every change is in the operation log with its reason.
+    """
+
+    name = models.CharField("规则名称", max_length=100)
+    kind = models.CharField("规则类型", max_length=40, choices=kind_choices)
+    params = models.JSONField("参数", default=dict, blank=True)
+    outcome = models.CharField("触发后", max_length=10, choices=Outcome.CHOICES)
+    enabled = models.BooleanField("启用", default=True, db_index=True)
+    order = models.PositiveIntegerField("顺序", default=100, help_text="数字小的先执行（只影响显示和记录的顺序，不影响结果）")
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="最近修改人"
+    )
+    changed_at = models.DateTimeField("最近修改时间", auto_now=True)
+    change_reason = models.CharField("最近修改原因", max_length=200, blank=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "风控规则"
+        verbose_name_plural = "风控规则"
+        ordering = ["order", "id"]
+        permissions = [("dry_run_riskrule", "试运行风控规则")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        try:
+            kind = kind_of(self.kind)
+        except LookupError as error:
+            raise ValidationError({"kind": str(error)}) from None
+        if self.outcome not in kind.outcomes:
+            allowed = "、".join(Outcome.LABELS[o] for o in sorted(kind.outcomes))
+            raise ValidationError({"outcome": f"此类规则只能选择：{allowed}"})
+        try:
+            self.params = kind.clean_params(self.params or {})
+        except ParamError as error:
+            raise ValidationError({"params": list(error.errors.values())}) from None
+
+    def spec(self) -> RuleSpec:
+        return RuleSpec(self.pk, self.name, self.kind, dict(self.params), self.outcome)
+
+    @property
+    def kind_label(self) -> str:
+        try:
+            return kind_of(self.kind).label
+        except LookupError:
+            return self.kind

@@ -1,0 +1,12 @@
+"""What the risk manager (风控) may do in the back office (CONTRACT §11): edit and try out the
+rules, set credit limits with a reason, and read what they judge by."""
+
+DRY_RUN_PERMISSION = "risk.dry_run_riskrule"
+
+RISK_MANAGER_PERMISSIONS = [
+    "risk.view_riskrule",
+    "risk.add_riskrule",
+    "risk.change_riskrule",
+    DRY_RUN_PERMISSION,
+    "loans.view_loanapplication",  # the decisions the rules took, and the dry run's comparison
+]
