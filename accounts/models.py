@@ -245,3 +245,37 @@ class AppVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_app_type_display()} {self.version_name}"
+
+
+class CreditLimitChange(models.Model):
+    """Every change of a customer's total credit, with its cause (CONTRACT §12).
+
+    ``before`` / ``after`` empty means unlimited. Written only by ``accounts.credit_limits``.
+    """
+
+    class Cause(models.TextChoices):
+        INITIAL = "initial", "注册初始额度"
+        STAFF = "staff", "风控调整"
+        RAISE = "raise", "按时结清提额"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="credit_limit_changes", verbose_name="客户"
+    )
+    cause = models.CharField("原因类型", max_length=10, choices=Cause.choices)
+    before = MoneyField("调整前额度", null=True, blank=True)
+    after = MoneyField("调整后额度", null=True, blank=True)
+    reason = models.CharField("说明", max_length=200, blank=True)
+    loan_code = models.CharField("借款编号", max_length=32, blank=True, help_text="提额所依据的结清借款")
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="操作人"
+    )
+    changed_at = models.DateTimeField("时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "授信额度变更"
+        verbose_name_plural = "授信额度变更"
+        ordering = ["-changed_at", "-id"]
+        permissions = [("set_credit_limit", "调整客户授信额度")]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.get_cause_display()}"

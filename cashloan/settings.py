@@ -7,6 +7,7 @@ Production (``DEBUG`` off) refuses to start without sound secrets and real servi
 """
 
 import os
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import environ
@@ -247,6 +248,28 @@ PRODUCT_VERSION_RECHECK_SECONDS = env.float("PRODUCT_VERSION_RECHECK_SECONDS", d
 PAYMENT_PROVIDER = env("PAYMENT_PROVIDER", default="loans.payments.ImmediatePaymentProvider")
 REPAYMENT_REMINDER_DAYS = env.list("REPAYMENT_REMINDER_DAYS", cast=int, default=[3, 1])
 LENDER_NAME = env("LENDER_NAME", default="示例小额贷款有限公司")
+
+
+# --- Risk: credit limits and the cost cap (CONTRACT §12) -------------------------------------------
+def _env_decimal(name: str, default: str = "") -> Decimal | None:
+    """A non-negative decimal from the environment; unset or empty → None (no limit)."""
+    raw = env(name, default=default).strip()
+    if not raw:
+        return None
+    try:
+        value = Decimal(raw)
+    except InvalidOperation:
+        raise ImproperlyConfigured(f"{name} must be a decimal number, not {raw!r}") from None
+    if not value.is_finite() or value < 0:
+        raise ImproperlyConfigured(f"{name} must be a number not below 0, not {raw!r}")
+    return value
+
+
+CREDIT_INITIAL_LIMIT = _env_decimal("CREDIT_INITIAL_LIMIT")  # a new customer's total credit; None: unlimited
+CREDIT_RAISE_PERCENT = _env_decimal("CREDIT_RAISE_PERCENT", "20")  # of the limit, after each clean pay-off
+CREDIT_MAX_LIMIT = _env_decimal("CREDIT_MAX_LIMIT")  # raises stop here; None: no ceiling
+ANNUAL_COST_CAP = _env_decimal("ANNUAL_COST_CAP")  # e.g. 0.36; None: no cap
+
 
 # --- Logging (cashloan/logs.py: one format for the app, gunicorn and Celery) ---------------------
 LOG_LEVEL = env("LOG_LEVEL", default="INFO")

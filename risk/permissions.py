@@ -9,4 +9,7 @@ RISK_MANAGER_PERMISSIONS = [
     "risk.change_riskrule",
     DRY_RUN_PERMISSION,
     "loans.view_loanapplication",  # the decisions the rules took, and the dry run's comparison
+    "accounts.view_user",  # the customer page, where the credit limit is set
+    "accounts.set_credit_limit",
+    "accounts.view_creditlimitchange",
 ]

@@ -37,9 +37,10 @@ class TestAdmin:
         page = admin_client.get("/admin/accounts/user/", {"q": customer.mobile}).content.decode()
         assert customer.mobile in page and other.mobile not in page
 
-    def test_flags_and_credit_are_editable_in_the_list(self, admin_client, customer):
+    def test_flags_are_editable_in_the_list_but_the_credit_only_with_a_reason(self, admin_client, customer):
+        """CONTRACT §12: the risk manager sets a limit with a reason (tests/accounts/test_credit_limits.py)."""
         page = admin_client.get("/admin/accounts/user/").content.decode()
-        assert 'name="form-0-total_credit"' in page and 'name="form-0-is_blacklisted"' in page
+        assert 'name="form-0-total_credit"' not in page and 'name="form-0-is_blacklisted"' in page
 
     @pytest.mark.parametrize("path", ["/admin/accounts/feedback/", "/admin/accounts/appversion/", "/admin/accounts/device/", "/admin/accounts/appversion/add/"])
     def test_other_pages(self, admin_client, customer, path):
