@@ -33,6 +33,9 @@ The checks, in this order; the first failure answers (CONTRACT §8, seed §22.4)
 Then the figures: service fee = amount × service fee rate (half-up to cents, deducted at
 disbursement), ``replyAmount`` = amount − fee, the schedule dated from today (Asia/Shanghai),
 and the annualised cost (CONTRACT §12: ``loans.amortization.annualized_cost``).
+
+6. ``20004016``: with ``ANNUAL_COST_CAP`` set, an annualised cost above it (or none at all:
+   nothing received) is refused, after every other check (CONTRACT §4, §12).
 """
 
 from __future__ import annotations
@@ -44,6 +47,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from django.conf import settings
 from django.utils import timezone
 
 from cashloan.api.errors import ApiError
@@ -205,6 +209,12 @@ def service_fee(amount: Decimal, fee_rate: Decimal) -> Decimal:
     return quantize_money(amount * fee_rate)
 
 
+def above_cap(cost: Decimal | None) -> bool:
+    """Whether a cost breaks ``ANNUAL_COST_CAP`` (a cost that does not exist breaks any cap)."""
+    cap = settings.ANNUAL_COST_CAP
+    return cap is not None and (cost is None or cost > cap)
+
+
 def _cost_rate(received: Decimal, terms: LoanTerms) -> Decimal | None:
     """The annualised cost, or None when it does not exist or would not fit the stored field (absurd terms)."""
     try:
@@ -229,6 +239,9 @@ def quote_loan(product_id, data: Mapping, *, today: date | None = None, cached_p
     schedule = build_schedule(terms, disbursed_on)
     fee = service_fee(request.amount, product.service_fee_rate)
     reply_amount = request.amount - fee
+    cost = _cost_rate(reply_amount, terms)
+    if above_cap(cost):
+        raise QuoteRefused(codes.COST_ABOVE_CAP)
     return Quote(
         product=product,
         request=request,
@@ -237,5 +250,5 @@ def quote_loan(product_id, data: Mapping, *, today: date | None = None, cached_p
         totals=schedule_totals(schedule),
         service_fee=fee,
         reply_amount=reply_amount,
-        annualized_cost_rate=_cost_rate(reply_amount, terms),
+        annualized_cost_rate=cost,
     )

@@ -20,6 +20,7 @@ DAY_INTERVAL_ON_MONTH_TERM = "20004012"
 REPAY_TYPE_FORMAT = "20004013"
 REPAY_TYPE_NOT_ALLOWED = "20004014"
 ANNUITY_ON_DAY_TERM = "20004015"
+COST_ABOVE_CAP = "20004016"  # CONTRACT §4, §12: the annualised cost is above ANNUAL_COST_CAP
 
 MESSAGES = {
     AMOUNT_FORMAT: "借贷金额格式错误",
@@ -38,4 +39,5 @@ MESSAGES = {
     REPAY_TYPE_FORMAT: "还款方式错误",
     REPAY_TYPE_NOT_ALLOWED: "还款方式不在允许范围内",
     ANNUITY_ON_DAY_TERM: "借贷期限单位选择日，还款方式不支持选择等额本息",
+    COST_ABOVE_CAP: "年化综合成本超过上限，请调整借款金额、期限或还款方式",
 }

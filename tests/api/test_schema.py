@@ -113,7 +113,7 @@ PAGED_PATHS = {
 }
 PROTOCOL = {"10001000", "90100001", "90100002", "90100003", "9999"}
 LOGIN = {"90004000"}
-QUOTE = {f"200040{n:02d}" for n in range(16)}
+QUOTE = {f"200040{n:02d}" for n in range(17)}  # §22.4 and CONTRACT §4 20004016 (the cost cap)
 SMS_SEND = {"20001000", "10002001", "10002002", "90005000"}
 # Success code first, then every code the endpoint can really answer.
 EXPECTED_CODES = {

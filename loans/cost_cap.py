@@ -1,0 +1,140 @@
+"""The annualised-cost cap (CONTRACT §12): a product's worst allowed combination, and the check
+of one quote.
+
+``ANNUAL_COST_CAP`` unset (the default) caps nothing; the worst case is still worked out and
+shown for every product. A product's combinations are: each amount at its limits (both ends of
+a range, every fixed amount), the highest rate it allows, every term, and every repayment type
+with every interval it allows for that term (an interval that does not split the term, or that
+breaks a rule of every product, is not a combination). The cost of each is
+``loans.amortization.annualized_cost`` of the amount received after the service fee.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.conf import settings
+
+from cashloan.money import rate_str
+from products import rules
+from products.rules import Limit, ProductLimits
+
+from .amortization import LoanTerms, annualized_cost
+from .quotes import above_cap, service_fee
+
+
+@dataclass(frozen=True)
+class Combination:
+    amount: Decimal
+    rate: Decimal
+    term_count: int
+    term_unit: int
+    interval_count: int
+    interval_unit: int
+    repay_type: int
+
+    def describe(self) -> str:
+        """``金额 500.00 元，期限 7 日，一次性还本付息，还款间隔 1 日，年化利率 0.3600``."""
+        return (
+            f"金额 {self.amount:.2f} 元，期限 {self.term_count} {rules.TERM_UNIT_DATA[str(self.term_unit)]}，"
+            f"{rules.REPAY_TYPE_DATA[str(self.repay_type)]}，"
+            f"还款间隔 {self.interval_count} {rules.REPAY_TERM_UNIT_DATA[str(self.interval_unit)]}，"
+            f"年化利率 {rate_str(self.rate)}"
+        )
+
+
+@dataclass(frozen=True)
+class WorstCost:
+    cost: Decimal | None  # None: the customer would receive nothing (no cost exists; worse than any)
+    combination: Combination
+
+    def describe(self) -> str:
+        figure = "无法计算（到账金额为 0）" if self.cost is None else rate_str(self.cost)
+        return f"{figure}（{self.combination.describe()}）"
+
+
+def cap_errors(product, limits: ProductLimits) -> tuple[WorstCost | None, list[str]]:
+    """The product's worst cost, and why it cannot be saved under ``ANNUAL_COST_CAP`` (if it cannot)."""
+    worst = worst_cost(product, limits)
+    if worst is None or not above_cap(worst.cost):
+        return worst, []
+    return worst, [f"最高年化综合成本 {worst.describe()} 超过上限 {rate_str(settings.ANNUAL_COST_CAP)}（ANNUAL_COST_CAP）"]
+
+
+def combination_cost(combination: Combination, *, fee_rate: Decimal, period_fee: Decimal) -> Decimal | None:
+    received = combination.amount - service_fee(combination.amount, fee_rate)
+    if received <= 0:
+        return None
+    terms = LoanTerms(
+        amount=combination.amount, annual_rate=combination.rate, term_count=combination.term_count,
+        term_unit=combination.term_unit, repay_type=combination.repay_type, interval_count=combination.interval_count,
+        interval_unit=combination.interval_unit, period_fee=period_fee,
+    )
+    return annualized_cost(received, terms)
+
+
+def worst_cost(product, limits: ProductLimits | None = None) -> WorstCost | None:
+    """The highest annualised cost over the product's combinations; None when it offers none."""
+    limits = limits or rules.limits_of(product)
+    worst: WorstCost | None = None
+    for combination in combinations(limits):
+        cost = combination_cost(combination, fee_rate=product.service_fee_rate, period_fee=product.period_fee)
+        if cost is None:
+            return WorstCost(None, combination)
+        if worst is None or cost > worst.cost:
+            worst = WorstCost(cost, combination)
+    return worst
+
+
+def combinations(limits: ProductLimits) -> Iterator[Combination]:
+    rate = _highest(limits.rate)
+    amounts = _amounts_at_limits(limits.amount)
+    for term_unit in sorted(limits.term_units):
+        for term_count in limits.term_limit(term_unit).candidates():
+            for repay_type in sorted(limits.repay_types):
+                for interval_count, interval_unit in _intervals(limits, term_count, term_unit, repay_type):
+                    for amount in amounts:
+                        yield Combination(amount, rate, term_count, term_unit, interval_count, interval_unit, repay_type)
+
+
+def _highest(limit: Limit):
+    return max(limit.values) if limit.values is not None else limit.maximum
+
+
+def _amounts_at_limits(limit: Limit) -> list[Decimal]:
+    if limit.values is not None:
+        return sorted(set(limit.values))
+    return sorted({limit.minimum, limit.maximum})
+
+
+def _intervals(limits: ProductLimits, term_count: int, term_unit: int, repay_type: int) -> Iterator[tuple[int, int]]:
+    """Every allowed (count, unit) that quotes; for type 1 (one payment) just the first, since
+    the interval does not change its schedule."""
+    for interval_unit in sorted(limits.interval_units):
+        for interval_count in _interval_counts(limits, term_count, term_unit, interval_unit, repay_type):
+            shape = dict(term_unit=term_unit, interval_unit=interval_unit, repay_type=repay_type)
+            if rules.universal_violation(**shape) or limits.shape_violation(term_count=term_count, interval_count=interval_count, **shape):
+                continue
+            yield interval_count, interval_unit
+            if repay_type == 1:
+                return
+
+
+def _interval_counts(limits: ProductLimits, term_count: int, term_unit: int, interval_unit: int, repay_type: int) -> list[int]:
+    if limits.interval_counts is not None:
+        return sorted(limits.interval_counts)
+    if repay_type == 1:
+        return [1]  # any count quotes a single payment
+    months = {2: 1, 3: 3, 4: 12}.get(interval_unit)
+    if term_unit == 1:  # a day term splits only into day intervals
+        return _divisors(term_count) if interval_unit == 1 else []
+    if months is None or term_count % months:
+        return []
+    return _divisors(term_count // months)
+
+
+def _divisors(number: int) -> list[int]:
+    small = [d for d in range(1, int(number**0.5) + 1) if number % d == 0]
+    return sorted(set(small + [number // d for d in small]))
