@@ -17,7 +17,7 @@ from loans.cost_cap import Combination, combinations, worst_cost
 from loans.models import LoanApplication
 from products import rules
 from tests.factories import ProductFactory, freeze_today
-from tests.products.support import APPLY_PATH, QUOTE_PATH, apply_payload, quote_payload, verified_customer
+from tests.products.helpers import APPLY_PATH, QUOTE_PATH, apply_payload, quote_payload, verified_customer
 
 D = Decimal
 
