@@ -11,6 +11,12 @@ with the customer's row locked, the eligibility checks in this order:
 The lock serialises one customer's concurrent applications, so the unfinished-loan check
 sees the loan a parallel request has just written; the partial unique constraint
 ``one_unfinished_loan_per_user`` is the last line of defence.
+
+Then the risk rules decide (``loans.decisions``, CONTRACT §12), in the same transaction: the
+application is written with the resulting status (0 for a loan officer, 2 approved or 3
+rejected by the system), the decision and the facts it read; its history says the customer
+submitted it and, for 2 and 3, that the system decided; the customer gets the message of the
+resulting status (in the app only: they are looking at it).
 """
 
 from __future__ import annotations
@@ -26,14 +32,21 @@ from django.utils import timezone
 from accounts.models import User
 from cashloan.api.errors import ApiError
 
-from . import codes
+from . import codes, decisions
 from .credit import available_credit
-from .models import UNFINISHED_STATUSES, ApplicationStatus, LoanApplication, StatusChange
+from .models import UNFINISHED_STATUSES, Actor, ApplicationStatus, LoanApplication, StatusChange
 from .notifications import LoanEvent, notify_loan_event
 from .quotes import Quote, quote_loan
 
 SUBMITTED_NOTE = "客户提交申请"
 CODE_ATTEMPTS = 5
+
+DECIDED_NOTES = {ApplicationStatus.APPROVED: "风控规则自动通过", ApplicationStatus.REJECTED: "风控规则自动拒绝"}
+EVENT_OF_STATUS = {
+    ApplicationStatus.PENDING: LoanEvent.SUBMITTED,
+    ApplicationStatus.APPROVED: LoanEvent.APPROVED,
+    ApplicationStatus.REJECTED: LoanEvent.REJECTED,
+}
 
 
 class ApplicationRefused(ApiError):
@@ -55,7 +68,7 @@ class ApplicantDetails:
     contact_phone: str = ""
 
 
-def check_eligibility(user: User, amount) -> None:
+def check_eligibility(user: User, amount, today: date) -> None:
     """The four refusals, in the module's order; ``user`` must be the locked, fresh row."""
     if not user.verifications_complete:
         raise ApplicationRefused("请先完成身份、银行卡、手机和个人信息认证", code=codes.NOT_VERIFIED)
@@ -63,8 +76,12 @@ def check_eligibility(user: User, amount) -> None:
         raise ApplicationRefused("您的账户暂不符合借款条件", code=codes.BLOCKED)
     if has_unfinished_loan(user):
         raise ApplicationRefused("您有未结清的借款，结清后才能再次申请", code=codes.UNFINISHED_LOAN)
-    credit = available_credit(user)
-    if credit is not None and amount > credit:
+    if user.total_credit is None:
+        # Unlimited. Only a period of a disbursed loan can freeze it, and a disbursed loan is
+        # unfinished (20005004 above): nothing to count.
+        return
+    credit = available_credit(user, today)
+    if amount > credit:
         raise ApplicationRefused(f"借款金额超出可用额度（{credit:.2f} 元）", code=codes.ABOVE_CREDIT)
 
 
@@ -77,27 +94,46 @@ def new_application_code(today: date) -> str:
     return f"CL{today:%Y%m%d}{secrets.randbelow(10**6):06d}"
 
 
-def apply_for_loan(*, user: User, product_id, terms: Mapping, details: ApplicantDetails, today: date | None = None) -> LoanApplication:
-    """Check and record a loan application (status 0) with its first status change.
+def apply_for_loan(
+    *, user: User, product_id, terms: Mapping, details: ApplicantDetails, device_token: str = "", today: date | None = None
+) -> LoanApplication:
+    """Check, decide and record a loan application with its status history.
 
-    ``terms`` carries the quote's fields (``amount``, ``interestRate``, ``termCount``…).
+    ``terms`` carries the quote's fields (``amount``, ``interestRate``, ``termCount``…);
+    ``device_token`` is the one of the login the caller's session came from.
     """
     today = today or timezone.localdate()
     quote = quote_loan(product_id, terms, today=today)
     with transaction.atomic():
-        locked_user = User.objects.select_for_update().get(pk=user.pk)
-        check_eligibility(locked_user, quote.request.amount)
-        application = _insert_application(locked_user, quote, details, today)
-        StatusChange.objects.create(
-            application=application, from_status=None, to_status=application.status, changed_by=None, note=SUBMITTED_NOTE
-        )
-        notify_loan_event(application, LoanEvent.SUBMITTED)
+        applicant = decisions.lock_applicant(user.pk, device_token)
+        check_eligibility(applicant, quote.request.amount, today)
+        made = decisions.Application(quote.request.amount, len(details.phonebook), device_token, timezone.now(), today)
+        decided = decisions.decide_application(applicant, made)
+        application = _insert_application(applicant, quote, details, today, decided, device_token)
+        _record_history(application, decided)
+        notify_loan_event(application, EVENT_OF_STATUS[application.status], sms=False)
     return application
 
 
-def _insert_application(user: User, quote: Quote, details: ApplicantDetails, today: date) -> LoanApplication:
+def _record_history(application: LoanApplication, decided: decisions.Decided) -> None:
+    """The customer submitted it (0); the system then decided, unless it waits for an officer."""
+    changes = [
+        StatusChange(application=application, from_status=None, to_status=ApplicationStatus.PENDING, actor=Actor.CUSTOMER, note=SUBMITTED_NOTE)
+    ]
+    if application.status != ApplicationStatus.PENDING:
+        rules = "、".join(hit.name for hit in decided.decision.hits if hit.outcome == decided.decision.outcome)
+        note = f"{DECIDED_NOTES[application.status]}：{rules}"[:200]
+        changes.append(
+            StatusChange(application=application, from_status=ApplicationStatus.PENDING, to_status=application.status, actor=Actor.SYSTEM, note=note)
+        )
+    StatusChange.objects.bulk_create(changes)
+
+
+def _insert_application(
+    user: User, quote: Quote, details: ApplicantDetails, today: date, decided: decisions.Decided, device_token: str
+) -> LoanApplication:
     for _ in range(CODE_ATTEMPTS):
-        application = _application(user, quote, details, code=new_application_code(today))
+        application = _application(user, quote, details, decided, device_token, code=new_application_code(today))
         try:
             with transaction.atomic():
                 application.save(force_insert=True)
@@ -109,13 +145,21 @@ def _insert_application(user: User, quote: Quote, details: ApplicantDetails, tod
     raise ApplicationRefused("贷款申请失败，请稍后再试", code=codes.APPLY_FAILED)
 
 
-def _application(user: User, quote: Quote, details: ApplicantDetails, *, code: str) -> LoanApplication:
+def _application(
+    user: User, quote: Quote, details: ApplicantDetails, decided: decisions.Decided, device_token: str, *, code: str
+) -> LoanApplication:
     request, product = quote.request, quote.product
+    decided_now = decided.status != ApplicationStatus.PENDING
     return LoanApplication(
         code=code,
         user=user,
         product=product,
-        status=ApplicationStatus.PENDING,
+        status=decided.status,
+        reviewed_at=timezone.now() if decided_now else None,
+        device_token=device_token,
+        risk_outcome=decided.decision.outcome,
+        risk_hits=decided.decision.hits_json(),
+        risk_facts=decided.facts.to_json(),
         apply_amount=request.amount,
         service_fee=quote.service_fee,
         reply_amount=quote.reply_amount,

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from .amortization import ScheduleRuleError, build_schedule
 from .locks import lock_loan
-from .models import ApplicationStatus, LoanApplication, RepaymentPeriod, StatusChange
+from .models import Actor, ApplicationStatus, LoanApplication, RepaymentPeriod, StatusChange
 from .notifications import LoanEvent, notify_loan_event
 
 Status = ApplicationStatus
@@ -129,9 +129,21 @@ def _require(loan: LoanApplication, allowed: set, action: str) -> None:
         raise InvalidTransition(loan, action)
 
 
-def record_status_change(loan: LoanApplication, to_status: int, by=None, note: str = "", extra_fields=()) -> None:
-    """Set the (locked) loan's status and write its history row."""
+def record_status_change(loan: LoanApplication, to_status: int, by=None, note: str = "", extra_fields=(), *, actor: Actor | None = None) -> None:
+    """Set the (locked) loan's status and write its history row.
+
+    The actor (CONTRACT §11): the staff user ``by``; without one, a staff action is the
+    system's (a job or a script), and a customer's own action names ``actor=Actor.CUSTOMER``.
+    """
     from_status = loan.status
     loan.status = to_status
     loan.save(update_fields=["status", *extra_fields])
-    StatusChange.objects.create(application=loan, from_status=from_status, to_status=to_status, changed_by=by, note=note)
+    StatusChange.objects.create(
+        application=loan, from_status=from_status, to_status=to_status, changed_by=by, note=note, actor=actor_of(by, actor)
+    )
+
+
+def actor_of(by, actor: Actor | None = None) -> Actor:
+    if by is not None:
+        return Actor.STAFF
+    return actor or Actor.SYSTEM

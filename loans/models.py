@@ -9,6 +9,7 @@ from django.db.models import Q
 from cashloan.models import ZERO, MoneyField, RateField
 from products.models import Product
 from products.terms import IntervalUnit, RepayType, TermUnit
+from risk.kinds import Outcome
 
 from .amortization import LoanTerms
 
@@ -69,6 +70,14 @@ class LoanApplication(models.Model):
     remark = models.CharField("备注", max_length=500, blank=True)
     phonebook = models.JSONField("通讯录", default=list, blank=True)
 
+    # The login the application's session came from, and the risk decision (CONTRACT §12):
+    # its outcome ("" before the rules existed), every rule that fired with what it saw, and
+    # the facts the rules read, as they were (a dry run replays draft rules over them).
+    device_token = models.CharField("申请设备 token", max_length=255, blank=True)
+    risk_outcome = models.CharField("风控决策", max_length=10, choices=Outcome.CHOICES, blank=True)
+    risk_hits = models.JSONField("触发的风控规则", default=list, blank=True)
+    risk_facts = models.JSONField("风控决策依据", null=True, blank=True)
+
     applied_at = models.DateTimeField("申请时间", auto_now_add=True)
     reviewed_at = models.DateTimeField("审核时间", null=True, blank=True)
     disbursed_at = models.DateTimeField("放款时间", null=True, blank=True)
@@ -87,7 +96,11 @@ class LoanApplication(models.Model):
                 violation_error_message="该客户已有未结清的借款",
             )
         ]
-        indexes = [models.Index(fields=["user", "-applied_at"])]
+        indexes = [
+            models.Index(fields=["user", "-applied_at"]),
+            models.Index(fields=["applied_at"]),  # the dry run's last N, the decision figures by date
+            models.Index(fields=["device_token", "applied_at"]),  # applications from one device
+        ]
 
     def __str__(self) -> str:
         return self.code
@@ -106,12 +119,21 @@ class LoanApplication(models.Model):
         )
 
 
+class Actor(models.TextChoices):
+    """Who changed a loan's status (CONTRACT §11): three distinct kinds."""
+
+    STAFF = "staff", "员工"
+    CUSTOMER = "customer", "客户"
+    SYSTEM = "system", "系统"
+
+
 class StatusChange(models.Model):
-    """Every status change of a loan, with who made it and when."""
+    """Every status change of a loan, with who made it and when (``changed_by``: the staff user)."""
 
     application = models.ForeignKey(LoanApplication, on_delete=models.CASCADE, related_name="status_changes", verbose_name="借款")
     from_status = models.IntegerField("原状态", choices=ApplicationStatus.choices, null=True)
     to_status = models.IntegerField("新状态", choices=ApplicationStatus.choices)
+    actor = models.CharField("操作方", max_length=10, choices=Actor.choices)
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="操作人"
     )
@@ -122,6 +144,13 @@ class StatusChange(models.Model):
         verbose_name = "状态变更记录"
         verbose_name_plural = "状态变更记录"
         ordering = ["changed_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(actor="staff", changed_by__isnull=False) | (~Q(actor="staff") & Q(changed_by__isnull=True)),
+                name="status_change_staff_names_the_user",
+                violation_error_message="员工操作须记录操作人，客户和系统的操作不记录员工",
+            )
+        ]
 
 
 class Repayment(models.Model):

@@ -6,7 +6,9 @@ message in that transaction and sends the SMS after commit.
 
 Every event but SUBMITTED also goes out by SMS: at submission the borrower is in the app
 and sees the result on screen, so an SMS would only cost money; every later event happens
-while the borrower is away (staff review, disbursement, the daily jobs).
+while the borrower is away (staff review, disbursement, the daily jobs). For the same reason
+an approval or a rejection decided by the risk rules at submission goes without SMS
+(``sms=False``).
 """
 
 from datetime import date
@@ -47,7 +49,7 @@ EVENTS_WITHOUT_SMS = frozenset({LoanEvent.SUBMITTED})
 EVENTS_NEEDING_PERIOD = frozenset({LoanEvent.REMINDER, LoanEvent.OVERDUE})
 
 
-def notify_loan_event(application, event: LoanEvent, *, period=None, today: date | None = None) -> CustomerMessage:
+def notify_loan_event(application, event: LoanEvent, *, period=None, today: date | None = None, sms: bool = True) -> CustomerMessage:
     """Write the customer message of ``event`` for ``application`` (and queue its SMS).
 
     ``today`` (default: the local date) is the day the overdue notice counts days to.
@@ -56,7 +58,7 @@ def notify_loan_event(application, event: LoanEvent, *, period=None, today: date
     if event in EVENTS_NEEDING_PERIOD and period is None:
         raise ValueError(f"the {event.value} notice names a repayment period")
     title, content = compose(application, event, period=period, today=today)
-    sms_purpose = "" if event in EVENTS_WITHOUT_SMS else event.value
+    sms_purpose = "" if event in EVENTS_WITHOUT_SMS or not sms else event.value
     return message_customer(
         application.user, MESSAGE_TYPES[event], title, content, application=application, sms_purpose=sms_purpose
     )

@@ -24,9 +24,10 @@ from cashloan.models import ZERO
 
 from . import codes
 from .amortization import PeriodState, overdue_penalty, payoff_breakdown
+from .credit import raise_limit_after_pay_off
 from .lifecycle import local_today, record_status_change
 from .locks import lock_loan, lock_periods
-from .models import ApplicationStatus, LoanApplication, Repayment, RepaymentPeriod
+from .models import Actor, ApplicationStatus, LoanApplication, Repayment, RepaymentPeriod
 from .notifications import LoanEvent, notify_loan_event
 from .payments import get_payment_provider
 
@@ -89,7 +90,8 @@ def repay(user, period_id: str, kind: str, *, today: date | None = None) -> Repa
         repayment = _post(loan, kind, payments, today)
         if all(p.is_paid for p in periods):
             loan.paid_off_at = repayment.posted_at
-            record_status_change(loan, ApplicationStatus.PAID_OFF, None, "客户还清全部借款", ["paid_off_at"])
+            record_status_change(loan, ApplicationStatus.PAID_OFF, None, "客户还清全部借款", ["paid_off_at"], actor=Actor.CUSTOMER)
+            raise_limit_after_pay_off(loan, periods, today)
         notify_loan_event(loan, LoanEvent.REPAID, period=payments[0].period if kind == Repayment.Kind.CURRENT else None)
     return repayment
 

@@ -16,7 +16,7 @@ from django.utils import timezone
 from cashloan.models import ZERO
 
 from .amortization import overdue_penalty
-from .credit import credit_left, loan_totals
+from .credit import credit_left, is_frozen, loan_totals
 from .models import SERVICED_STATUSES, LoanApplication, RepaymentPeriod
 
 Settlement = RepaymentPeriod.Settlement
@@ -112,31 +112,33 @@ class UserCenter:
 def user_center(user, today: date) -> UserCenter:
     """Two queries at most: the customer's loans, and the unpaid periods of the disbursed ones."""
     totals = loan_totals(user)
-    unpaid = unpaid_period_figures(totals.disbursed_penalty_rates, today)
+    unpaid, earliest_due = unpaid_period_figures(totals.disbursed_penalty_rates, today)
     outstanding = totals.not_disbursed + sum((figures.principal for figures in unpaid), ZERO)
     return UserCenter(
         real_name=user.real_name,
         mobile=user.mobile or user.username,
-        available_credit=credit_left(user.total_credit, outstanding),
+        available_credit=credit_left(user.total_credit, outstanding, frozen=is_frozen(earliest_due, today)),
         total_credit=user.total_credit,
         total_apply_amount=totals.lent,
         total_need_pay_amount=sum((figures.total for figures in unpaid), ZERO),
     )
 
 
-def unpaid_period_figures(penalty_rates: dict, today: date) -> list[PeriodFigures]:
-    """What each unpaid period of the loans ``penalty_rates`` names (id → rate) asks for today."""
+def unpaid_period_figures(penalty_rates: dict, today: date) -> tuple[list[PeriodFigures], date | None]:
+    """What each unpaid period of the loans ``penalty_rates`` names (id → rate) asks for today,
+    and the earliest due date among them (None when there is none)."""
     if not penalty_rates:
-        return []
-    rows = (
+        return [], None
+    rows = list(
         RepaymentPeriod.objects.filter(application_id__in=penalty_rates, settlement=Settlement.UNPAID)
         .order_by()
         .values_list("application_id", "principal", "interest", "fee", "due_date")
     )
-    return [
+    figures = [
         unpaid_figures(principal, interest, fee, penalty_rates[loan_id], due_date, today)
         for loan_id, principal, interest, fee, due_date in rows
     ]
+    return figures, min((row[4] for row in rows), default=None)
 
 
 # --------------------------------------------------------------------------

@@ -42,15 +42,25 @@ def authenticate_customer(*, mobile: str, password_cipher: str) -> User:
     return user
 
 
+# The device token of the login a session came from (an application records it: CONTRACT §12).
+DEVICE_TOKEN_KEY = "device_token"
+
+
 def start_session(request, user: User, *, app_type: str, token: str) -> str:
     """Log in (Django's session: a new key, cookie set) and remember the device."""
     if app_type not in AppType.values:
         raise MalformedRequest("请求报文传输信息有误：appType 须为 1、2 或 3")
     login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
+    request.session[DEVICE_TOKEN_KEY] = token
     Device.objects.update_or_create(
         user=user, token=token, defaults={"app_type": app_type, "last_login_at": timezone.now()}
     )
     return request.session.session_key
+
+
+def session_device_token(request) -> str:
+    """"" for a session made before the device was remembered in it (or by a staff login)."""
+    return request.session.get(DEVICE_TOKEN_KEY, "")
 
 
 def keep_session(request, user: User) -> None:

@@ -9,6 +9,7 @@ import re
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from accounts.services.sessions import session_device_token
 from cashloan.api.codes import MALFORMED_REQUEST
 from cashloan.api.views import ApiView
 from products import codes as quote_codes
@@ -126,5 +127,7 @@ class LoanProductApply(ApiView):
             contact_name=data.get("contactName") or "",
             contact_phone=data.get("contactPhone") or "",
         )
-        application = apply_for_loan(user=request.user, product_id=data["productId"], terms=data, details=details)
+        application = apply_for_loan(
+            user=request.user, product_id=data["productId"], terms=data, details=details, device_token=session_device_token(request)
+        )
         return schemas.application_id_result(application)

@@ -253,7 +253,9 @@ BUDGET = [
     Path("getLoanProductDetails (cached)", "/openCommonApi/getLoanProductDetails", _warm_details, 0, 0),
     Path("getLoanProductDetails (cold cache)", "/openCommonApi/getLoanProductDetails", _cold_details, 1, 1),
     Path("getLoanApplyConfirmInfo", "/appCommonApi/getLoanApplyConfirmInfo", _quote, 2, 3),
-    Path("loanProductApply", "/appCommonApi/loanProductApply", _apply, 11, 12, "20005000"),
+    # + the risk decision (CONTRACT §12): the customer's loan history and the enabled rules (the
+    # cache is cold here); with a device token, one more (tests/loans/test_decisions.py).
+    Path("loanProductApply", "/appCommonApi/loanProductApply", _apply, 13, 14, "20005000"),
     Path("getCustomMessage", "/appCommonApi/getCustomMessage", _page(), 2, 3),  # short first page: no count
     Path("getSystemMessage", "/openCommonApi/getSystemMessage", _page(), 1, 1),
     Path("getRepayInfoList", "/appCommonApi/getRepayInfoList", _page(condition="0"), 3, 4),

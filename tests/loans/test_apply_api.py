@@ -12,7 +12,7 @@ from decimal import Decimal
 import pytest
 
 from loans import applications
-from loans.credit import available_credit, outstanding_principal
+from loans.credit import available_credit
 from loans.models import LoanApplication, RepaymentPeriod, StatusChange
 from tests.factories import ProductFactory, freeze_today
 from tests.products.helpers import (
@@ -53,7 +53,7 @@ def borrower(api):
 def notifications(monkeypatch):
     """Records notify_loan_event calls (the real one is messaging's; it runs in the other tests)."""
     calls = []
-    monkeypatch.setattr(applications, "notify_loan_event", lambda application, event: calls.append((application.pk, event)))
+    monkeypatch.setattr(applications, "notify_loan_event", lambda application, event, **options: calls.append((application.pk, event)))
     return calls
 
 
@@ -92,7 +92,7 @@ class TestSuccess:
     def test_one_status_change_from_nothing_to_pending(self, api, borrower, product):
         api.post(APPLY_PATH, apply_payload(product))
         (change,) = StatusChange.objects.all()
-        assert (change.from_status, change.to_status, change.changed_by, change.note) == (None, 0, None, "客户提交申请")
+        assert (change.from_status, change.to_status, change.changed_by, change.actor, change.note) == (None, 0, None, "customer", "客户提交申请")
         assert change.application == LoanApplication.objects.get()
 
     def test_notifies_submission_once(self, api, borrower, product, notifications):
@@ -230,7 +230,7 @@ class TestOtherCustomers:
         assert api.post(APPLY_PATH, apply_payload(product, amount="500.00")).code == "20005000"
         assert set(LoanApplication.objects.values_list("user", flat=True)) == {first.pk, second.pk}
         assert LoanApplication.objects.filter(user=second).count() == 1
-        assert available_credit(second) == D("0.00") and available_credit(first) is None
+        assert available_credit(second, TODAY) == D("0.00") and available_credit(first, TODAY) is None
 
     def test_application_id_is_the_appliers(self, api, product):
         first, second = verified_customer(), verified_customer()
@@ -243,12 +243,12 @@ class TestOtherCustomers:
 
 class TestAvailableCredit:
     def test_unlimited(self, db):
-        assert available_credit(verified_customer()) is None
+        assert available_credit(verified_customer(), TODAY) is None
 
     def test_pending_and_disbursed_loans_count(self, db, product):
         user = verified_customer(total_credit=D("5000.00"))
         pending = existing_loan(user, product, status=0)
-        assert outstanding_principal(user) == D("1000.00") and available_credit(user) == D("4000.00")
+        assert available_credit(user, TODAY) == D("4000.00")
         pending.status = 4
         pending.save()
         for number, (principal, settlement) in enumerate([(D("300.00"), 1), (D("700.00"), 0)], start=1):
@@ -256,14 +256,14 @@ class TestAvailableCredit:
                 application=pending, number=number, start_date=TODAY, due_date=TODAY, principal=principal,
                 interest=D("0"), settlement=settlement,
             )
-        assert available_credit(user) == D("4300.00")
+        assert available_credit(user, TODAY) == D("4300.00")
 
     def test_finished_loans_do_not_count_and_never_below_zero(self, db, product):
         user = verified_customer(total_credit=D("500.00"))
         existing_loan(user, product, status=5)
-        assert available_credit(user) == D("500.00")
+        assert available_credit(user, TODAY) == D("500.00")
         LoanApplication.objects.update(status=0)
-        assert available_credit(user) == D("0.00")
+        assert available_credit(user, TODAY) == D("0.00")
 
 
 class TestLastLineOfDefence:
