@@ -8,10 +8,14 @@ what was refused.
 
 from django import forms
 from django.contrib import admin
+from django.urls import path
+from django.utils.html import format_html, format_html_join
 
 from cashloan.admin_actions import ReasonForm, StaffAdminMixin, staff_action
 
-from . import lifecycle
+from risk.kinds import Outcome, seen_text
+
+from . import decision_admin, lifecycle
 from .models import LoanApplication, Repayment, RepaymentPeriod, StatusChange
 from .permissions import REVIEW_PERMISSION
 
@@ -63,7 +67,7 @@ class RepaymentPeriodInline(ReadOnlyInline):
 class StatusChangeInline(ReadOnlyInline):
     model = StatusChange
     verbose_name_plural = "状态变更记录"
-    fields = ("changed_at", "from_status", "to_status", "changed_by", "note")
+    fields = ("changed_at", "from_status", "to_status", "actor", "changed_by", "note")
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("changed_by")
@@ -84,12 +88,34 @@ class LoanApplicationAdmin(StaffAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin
     date_hierarchy = "applied_at"
     inlines = (RepaymentPeriodInline, StatusChangeInline, RepaymentInline)
     actions = ("approve_applications", "reject_applications", "disburse_applications")
-    exclude = ("phonebook",)
-    readonly_fields = ("customer_mobile",)
+    exclude = ("phonebook", "risk_hits", "risk_facts")
+    readonly_fields = ("customer_mobile", "risk_decision")
 
     @admin.display(description="客户手机号", ordering="user__mobile")
     def customer_mobile(self, obj):
         return obj.user.mobile or obj.user.username
+
+    @admin.display(description="触发的风控规则")
+    def risk_decision(self, obj):
+        """Every rule that fired, with what it saw (CONTRACT §12)."""
+        if not obj.risk_outcome:
+            return "（申请早于风控规则上线）"
+        if not obj.risk_hits:
+            return "没有规则触发：等待信贷专员审核"
+        rows = format_html_join(
+            "",
+            "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
+            ((hit["name"], Outcome.LABELS.get(hit["outcome"], hit["outcome"]), seen_text(hit["seen"], hit["error"])) for hit in obj.risk_hits),
+        )
+        return format_html('<table class="risk-hits"><thead><tr><th>规则</th><th>结果</th><th>看到的数据</th></tr></thead><tbody>{}</tbody></table>', rows)
+
+    def get_urls(self):
+        views = [
+            ("risk-dry-run/", decision_admin.dry_run_view, "loans_risk_dry_run"),
+            ("risk-figures/", decision_admin.figures_view, "loans_risk_figures"),
+        ]
+        own = [path(route, self.admin_site.admin_view(lambda request, view=view: view(self, request)), name=name) for route, view, name in views]
+        return own + super().get_urls()
 
     def has_review_permission(self, request) -> bool:
         return request.user.has_perm(REVIEW_PERMISSION)

@@ -11,12 +11,15 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 
 from . import services
 from .forms import rule_form_for
 from .kinds import REGISTRY, kind_of
 from .models import RiskRule
+from .permissions import DRY_RUN_PERMISSION
 
 
 @admin.register(RiskRule)
@@ -27,6 +30,16 @@ class RiskRuleAdmin(admin.ModelAdmin):
     ordering = ["order", "id"]
     list_select_related = ["changed_by"]
     readonly_fields = ["kind_name", "changed_by", "changed_at", "change_reason"]
+    actions = ["dry_run_rules"]
+
+    @admin.action(description="试运行所选规则（作为一组草稿规则）", permissions=["dry_run"])
+    def dry_run_rules(self, request, queryset):
+        """The dry run is a read of the applications (``loans.decision_admin``): go there."""
+        ids = ",".join(str(pk) for pk in queryset.order_by("order", "id").values_list("pk", flat=True))
+        return HttpResponseRedirect(f"{reverse('admin:loans_risk_dry_run')}?rules={ids}&last=100")
+
+    def has_dry_run_permission(self, request) -> bool:
+        return request.user.has_perm(DRY_RUN_PERMISSION)
 
     @admin.display(description="规则类型", ordering="kind")
     def kind_name(self, rule: RiskRule) -> str:

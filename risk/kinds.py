@@ -154,6 +154,38 @@ def kind_choices() -> list[tuple[str, str]]:
     return [(code, kind.label) for code, kind in REGISTRY.items()]
 
 
+def kind_label(code: str) -> str:
+    kind = REGISTRY.get(code)
+    return kind.label if kind else code
+
+
+# What the rules saw, in words (the keys of ``Finding.seen``).
+SEEN_LABELS = {
+    "age": "年龄",
+    "id_region": "身份证地区代码",
+    "prefix": "命中前缀",
+    "account_age_days": "注册天数",
+    "contacts": "紧急联系人",
+    "phonebook_entries": "通讯录条数",
+    "device_token": "设备 token",
+    "applications": "设备申请笔数",
+    "days": "统计天数",
+    "device_customers": "设备客户数",
+    "worst_days_past_due": "历史最长逾期天数",
+    "amount": "借款金额",
+    "credit_limit": "授信额度",
+    "clean_loans": "按时结清笔数",
+    "paid_off_loans": "已结清笔数",
+}
+
+
+def seen_text(seen: Mapping, error: str = "") -> str:
+    """``年龄 61；…`` (or the error of a rule that raised)."""
+    if error:
+        return f"规则出错：{error}"
+    return "；".join(f"{SEEN_LABELS.get(key, key)} {'（无）' if value is None else value}" for key, value in seen.items())
+
+
 @register
 class AgeRange(RuleKind):
     code = "age_range"

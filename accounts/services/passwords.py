@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from cashloan.api.errors import ApiError
 
 from .. import codes, lockout, validators
+from ..credit_limits import initial_limit, record_initial_limit
 from ..challenges import Flow, consume_proof, discard_proof, read_proof, update_proof
 from ..models import Identity, User
 from ..passwords import check_new_password, read_password
@@ -28,7 +29,9 @@ def register(*, mobile: str, password_cipher: str, confirm_cipher: str) -> User:
         raise ApiError("密码设置失败，请先完成手机短信验证码校验", code=codes.REGISTER_FAILED)
     try:
         with transaction.atomic():
-            return User.objects.create_user(username=mobile, mobile=mobile, password=password)
+            user = User.objects.create_user(username=mobile, mobile=mobile, password=password, total_credit=initial_limit())
+            record_initial_limit(user)
+            return user
     except IntegrityError:
         raise ApiError(codes.MESSAGE_MOBILE_REGISTERED, code=codes.MALFORMED_REQUEST) from None
 

@@ -53,6 +53,8 @@ def paid_off_loan(user, *, days_late: int, finished_days_ago: int = 40):
     due = timezone.localdate() - timedelta(days=finished_days_ago + days_late)
     paid_at = timezone.make_aware(datetime.combine(due + timedelta(days=days_late), datetime.min.time().replace(hour=10)))
     loan = LoanFactory(user=user, status=ApplicationStatus.PAID_OFF, paid_off_at=paid_at)
+    applied_at = timezone.make_aware(datetime.combine(due - timedelta(days=14), datetime.min.time().replace(hour=9)))
+    LoanApplication.objects.filter(pk=loan.pk).update(applied_at=applied_at)
     PeriodFactory(application=loan, due_date=due, settlement=RepaymentPeriod.Settlement.ON_SCHEDULE, paid_at=paid_at)
     return loan
 
