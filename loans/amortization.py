@@ -531,18 +531,33 @@ def annualized_cost(received: Decimal, terms: LoanTerms) -> Decimal:
 
     ValueError when nothing is received or nothing is paid (no rate exists).
     """
+    flows, step, paid = _cost_flows(received, terms)
+    if paid == received:
+        return Decimal("0.0000")
+    return _rounded_cost(_solve_daily_log_rate(float(received), step, flows))
+
+
+def _cost_flows(received: Decimal, terms: LoanTerms) -> tuple[list[tuple[float, int, int]], float, Decimal]:
+    """The payments as (amount, first period number, periods) runs, the step in days, the total paid."""
     runs = payment_runs(terms)
     paid = sum((amount * count for amount, count in runs), ZERO_MONEY)
     if received <= 0 or paid <= 0:
         raise ValueError("nothing received or nothing repaid: no annualised cost")
-    if paid == received:
-        return Decimal("0.0000")
-    log_rate = _solve_daily_log_rate(float(received), float(payment_step_days(terms)), runs)
+    flows = []
+    first = 1
+    for amount, count in runs:
+        if amount:
+            flows.append((float(amount), first, count))
+        first += count
+    return flows, float(payment_step_days(terms)), paid
+
+
+def _rounded_cost(log_rate: float) -> Decimal:
     daily_rate = Decimal(repr(math.expm1(log_rate)))
     return (daily_rate * DAYS_PER_COST_YEAR).quantize(RATE_PLACES, rounding=ROUND_HALF_UP)
 
 
-def _solve_daily_log_rate(received: float, step: float, runs: Sequence[tuple[Decimal, int]]) -> float:
+def _solve_daily_log_rate(received: float, step: float, flows: Sequence[tuple[float, int, int]]) -> float:
     """x = ln(1 + r) where the payments' present value equals ``received``.
 
     Payment k (of n) falls on day k x step. For x >= 0 its discount factor lies between those of
@@ -550,12 +565,6 @@ def _solve_daily_log_rate(received: float, step: float, runs: Sequence[tuple[Dec
     ln(paid / received) / last day (the same holds for x < 0). The present value is monotonic in
     x; the bracket is narrowed by the Illinois variant of regula falsi.
     """
-    flows = []
-    first = 1
-    for amount, count in runs:
-        if amount:
-            flows.append((float(amount), first, count))
-        first += count
     paid = sum(amount * count for amount, _, count in flows)
     log_ratio = math.log(paid / received)
     first_day, last_day = flows[0][1] * step, (flows[-1][1] + flows[-1][2] - 1) * step

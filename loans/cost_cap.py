@@ -19,6 +19,7 @@ from django.conf import settings
 
 from cashloan.money import rate_str
 from products import rules
+from products.checks import Assessment
 from products.rules import Limit, ProductLimits
 
 from .amortization import LoanTerms, annualized_cost
@@ -55,15 +56,25 @@ class WorstCost:
         return f"{figure}（{self.combination.describe()}）"
 
 
-def cap_errors(product, limits: ProductLimits) -> tuple[WorstCost | None, list[str]]:
-    """The product's worst cost, and why it cannot be saved under ``ANNUAL_COST_CAP`` (if it cannot)."""
+MAX_RECORDED = Decimal("9999.9999")  # what the product's RateField holds
+
+
+def assess_product(product, limits: ProductLimits) -> Assessment:
+    """The check loans adds to the product form (``products.checks``): the worst cost, recorded
+    on the product, and the refusal when it is above ``ANNUAL_COST_CAP``."""
     worst = worst_cost(product, limits)
-    if worst is None or not above_cap(worst.cost):
-        return worst, []
-    return worst, [f"最高年化综合成本 {worst.describe()} 超过上限 {rate_str(settings.ANNUAL_COST_CAP)}（ANNUAL_COST_CAP）"]
+    if worst is None:
+        return Assessment(figures={"worst_annual_cost": None, "worst_cost_terms": ""})
+    recorded = worst.cost if worst.cost is not None and worst.cost <= MAX_RECORDED else None
+    figures = {"worst_annual_cost": recorded, "worst_cost_terms": worst.describe()[:300]}
+    if not above_cap(worst.cost):
+        return Assessment(figures=figures)
+    error = f"最高年化综合成本 {worst.describe()}超过上限 {rate_str(settings.ANNUAL_COST_CAP)}（ANNUAL_COST_CAP），不能保存"
+    return Assessment(errors=[error], figures=figures)
 
 
 def combination_cost(combination: Combination, *, fee_rate: Decimal, period_fee: Decimal) -> Decimal | None:
+    """The combination's cost; None when the customer would receive nothing."""
     received = combination.amount - service_fee(combination.amount, fee_rate)
     if received <= 0:
         return None
@@ -76,7 +87,12 @@ def combination_cost(combination: Combination, *, fee_rate: Decimal, period_fee:
 
 
 def worst_cost(product, limits: ProductLimits | None = None) -> WorstCost | None:
-    """The highest annualised cost over the product's combinations; None when it offers none."""
+    """The highest annualised cost over the product's combinations; None when it offers none.
+
+    Exhaustive, about 40 µs a combination: milliseconds for a usual product, about 10 s for the
+    broadest the admin accepts (every day term to 3650 days with any day interval). Ties keep
+    the first combination (shortest term, lowest type and interval, smallest amount).
+    """
     limits = limits or rules.limits_of(product)
     worst: WorstCost | None = None
     for combination in combinations(limits):

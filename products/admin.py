@@ -2,7 +2,9 @@
 
 ``ProductForm.clean`` validates the product as a whole with ``products.rules.product_errors``:
 ordered ranges, parseable lists, the fields each limit type needs, defaults inside their
-limits, known units and repayment types, and every offered combination quotable.
+limits, known units and repayment types, and every offered combination quotable. A product
+that passes is then assessed by the checks other apps register (``products.checks``: the
+worst annualised cost and ``ANNUAL_COST_CAP``, CONTRACT §12), whose figures are recorded.
 
 Only superusers change the catalogue (CONTRACT §11); other staff may at most view it. Whether a
 product is on sale changes only through the two actions, each with a reason in the operation
@@ -17,7 +19,7 @@ from django.contrib import admin
 from cashloan.admin_actions import ReasonForm, StaffAdminMixin, staff_action
 from cashloan.money import money_str, rate_str
 
-from . import rules, services
+from . import checks, rules, services
 from .models import LimitType, Product
 from .terms import IntervalUnit, RepayType, TermUnit
 
@@ -46,22 +48,31 @@ class ProductForm(forms.ModelForm):
         candidate = copy.copy(self.instance)
         for name, value in cleaned.items():
             setattr(candidate, name, value)
-        for field, problems in rules.product_errors(candidate).items():
+        problems = rules.product_errors(candidate)
+        for field, field_problems in problems.items():
             target = field if field in self.fields else None
-            for problem in problems:
+            for problem in field_problems:
                 self.add_error(target, problem)
+        if not problems:
+            assessment = checks.assess(candidate, rules.limits_of(candidate))
+            for error in assessment.errors:
+                self.add_error(None, error)
+            for name, value in assessment.figures.items():
+                setattr(self.instance, name, value)
         return cleaned
 
 
 @admin.register(Product)
 class ProductAdmin(StaffAdminMixin, admin.ModelAdmin):
     form = ProductForm
-    list_display = ["name", "code", "on_sale", "display_order", "amount_limits", "term_limits", "rate_limits", "repay_type_names", "updated_at"]
+    list_display = [
+        "name", "code", "on_sale", "display_order", "amount_limits", "term_limits", "rate_limits", "repay_type_names", "worst_cost", "updated_at",
+    ]
     list_filter = ["on_sale"]
     search_fields = ["name", "code"]
     ordering = ["display_order", "created_at"]
     actions = ["put_on_sale", "take_off_sale"]
-    readonly_fields = ["on_sale", "created_at", "updated_at"]
+    readonly_fields = ["on_sale", "created_at", "updated_at", "worst_cost_with_terms"]
     fieldsets = [
         ("基本信息", {"fields": ["name", "code", "detail_description", "third_service_code", "on_sale", "display_order"]}),
         ("借款金额", {"fields": ["amount_limit_type", "single_min_amount", "single_max_amount", "single_amounts", "single_default_amount"]}),
@@ -78,8 +89,17 @@ class ProductAdmin(StaffAdminMixin, admin.ModelAdmin):
         ),
         ("还款方式", {"fields": ["repay_types", "repay_term_units", "repay_term_counts", "default_repay_term_count", "default_repay_term_unit"]}),
         ("费用与罚息", {"fields": ["service_fee_rate", "period_fee", "penalty_rate"]}),
+        ("年化综合成本", {"fields": ["worst_cost_with_terms"], "description": "所有允许的借款条件中最高的年化综合成本（保存时计算）"}),
         ("时间", {"fields": ["created_at", "updated_at"]}),
     ]
+
+    @admin.display(description="最高年化综合成本", ordering="worst_annual_cost")
+    def worst_cost(self, product: Product) -> str:
+        return rate_str(product.worst_annual_cost) or "—"
+
+    @admin.display(description="最高年化综合成本")
+    def worst_cost_with_terms(self, product: Product) -> str:
+        return product.worst_cost_terms or "保存后计算"
 
     @admin.display(description="借款金额")
     def amount_limits(self, product: Product) -> str:

@@ -5,6 +5,7 @@ An existing product is left as staff edited it; only missing ones are created.
 
 from decimal import Decimal
 
+from . import checks, rules
 from .models import LimitType, Product
 
 D = Decimal
@@ -96,9 +97,11 @@ DEMO_PRODUCTS = [
 
 
 def load(stdout) -> None:
-    """Create the demo products that are missing (by code)."""
+    """Create the demo products that are missing (by code), with the figures the admin records."""
     for fields in DEMO_PRODUCTS:
         fields = dict(fields)
         code = fields.pop("code")
+        product = Product(code=code, **fields)
+        fields.update(checks.assess(product, rules.limits_of(product)).figures)
         _, created = Product.objects.get_or_create(code=code, defaults=fields)
         stdout.write(f"产品 {fields['name']}（{code}）：{'已创建' if created else '已存在，未改动'}")

@@ -59,6 +59,11 @@ class Product(models.Model):
     period_fee = MoneyField("每期费用", default=0)
     penalty_rate = RateField("罚息年利率", default=0)
 
+    # Recorded by the admin's checks (``products.checks``; the figure is loans' CONTRACT §12
+    # annualised cost): the highest over the product's combinations, and which one it is.
+    worst_annual_cost = RateField("最高年化综合成本", null=True, blank=True, editable=False)
+    worst_cost_terms = models.CharField("最高年化综合成本的借款条件", max_length=300, blank=True, editable=False)
+
     on_sale = models.BooleanField("在售", default=True)
     display_order = models.IntegerField("排序", default=0)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)

@@ -15,6 +15,7 @@ import pytest
 
 from loans.cost_cap import Combination, combinations, worst_cost
 from loans.models import LoanApplication
+from products.models import Product
 from products import rules
 from tests.factories import ProductFactory, freeze_today
 from tests.products.helpers import APPLY_PATH, QUOTE_PATH, apply_payload, quote_payload, verified_customer
@@ -123,3 +124,48 @@ class TestQuotesAndApplications:
     def test_limits_are_checked_before_the_cap(self, api, customer, product, settings):
         settings.ANNUAL_COST_CAP = D("0.01")
         assert api.post(QUOTE_PATH, quote_payload(product, amount="100.00")).code == "20004001"
+
+
+@pytest.mark.django_db
+class TestProductAdmin:
+    """"The admin shows every product's worst-case annualised cost", and with a cap refuses one above it."""
+
+    ADD = "/admin/products/product/add/"
+
+    def form(self, **overrides):
+        from tests.products.test_admin import form_data
+
+        return form_data(**overrides)
+
+    def test_the_worst_cost_is_recorded_and_shown(self, admin_client):
+        response = admin_client.post(self.ADD, self.form())
+        assert response.status_code == 302, response.content.decode()[:2000]
+        product = Product.objects.get(code="NEWCASH")
+        assert product.worst_annual_cost == one_payment_cost("500", "503.50", 7) == D("0.3639")
+        assert product.worst_cost_terms == "0.3639（金额 500.00 元，期限 7 日，一次性还本付息，还款间隔 1 日，年化利率 0.3600）"
+        assert "0.3639" in admin_client.get("/admin/products/product/").content.decode()
+        page = admin_client.get(f"/admin/products/product/{product.pk}/change/").content.decode()
+        assert "最高年化综合成本" in page and "金额 500.00 元，期限 7 日" in page
+
+    def test_a_product_above_the_cap_is_refused_naming_the_combination(self, admin_client, settings):
+        settings.ANNUAL_COST_CAP = D("0.36")
+        response = admin_client.post(self.ADD, self.form())
+        page = response.content.decode()
+        assert response.status_code == 200 and not Product.objects.filter(code="NEWCASH").exists()
+        assert "最高年化综合成本 0.3639（金额 500.00 元，期限 7 日，一次性还本付息，还款间隔 1 日，年化利率 0.3600）超过上限 0.3600" in page
+
+    def test_under_the_cap_it_saves(self, admin_client, settings):
+        settings.ANNUAL_COST_CAP = D("0.3639")
+        assert admin_client.post(self.ADD, self.form()).status_code == 302
+        settings.ANNUAL_COST_CAP = D("0.24")
+        assert admin_client.post(self.ADD, self.form(code="LONGER", single_days="30", single_default_days="30", interest_rates="0.20",
+                                                     default_interest_rate="0.20")).status_code == 302
+
+    def test_the_demo_products_come_with_their_figure(self):
+        import io
+
+        from products import demo
+        from products.models import Product as Catalogue
+
+        demo.load(io.StringIO())
+        assert not Catalogue.objects.filter(worst_annual_cost=None).exists()
