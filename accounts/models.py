@@ -201,6 +201,7 @@ class Device(models.Model):
         verbose_name_plural = "登录设备"
         ordering = ["-last_login_at"]
         constraints = [models.UniqueConstraint(fields=["user", "token"], name="accounts_device_user_token")]
+        indexes = [models.Index(fields=["token"], name="accounts_device_token")]  # customers sharing a device (risk rules)
 
     def __str__(self) -> str:
         return f"{self.user} {self.get_app_type_display()}"

@@ -38,6 +38,11 @@ BASE = f"http://{HOST}:{PORT}"
 APP_KEY = "12345678"
 DEMO_MOBILE, DEMO_PASSWORD = "13800000000", "demo1234"
 BODIES_PER_RUN = 20000  # more than any endpoint serves in one run: no signature is reused
+# loanProductApply: a customer may have one unfinished loan, so each request is a first-time
+# applicant of its own (bench/applicants.py); a run that used up its share would count errors.
+APPLICANTS = ROOT / "var" / "bench-applicants.txt"
+APPLICANTS_PER_RUN = 1500
+APPLICANT_RUNS = 12  # the warm-up and 3 rounds at each of 3 levels, with room to spare
 
 # Each wrk thread takes every n-th pre-signed body, so no two requests carry the same sign;
 # a reply other than 200 with a success envelope counts as an error (a reused signature would).
@@ -50,19 +55,30 @@ function setup(thread)
   table.insert(threads, thread)
 end
 function init(args)
-  bodies = {}
+  bodies, sessions = {}, {}
   local n, i = tonumber(args[2]), 0
+  -- session "@": each line is "<session id>\t<body>" (one customer a request)
+  local per_line = args[3] == "@"
   for line in io.lines(args[1]) do
-    if i % n == id then table.insert(bodies, line) end
+    if i % n == id then
+      if per_line then
+        local tab = string.find(line, "\t", 1, true)
+        table.insert(sessions, string.sub(line, 1, tab - 1))
+        table.insert(bodies, string.sub(line, tab + 1))
+      else
+        table.insert(bodies, line)
+      end
+    end
     i = i + 1
   end
   next_body, errors = 1, 0
   headers = {["Content-Type"] = "application/json"}
-  if args[3] ~= "" then headers["Authorization"] = "Bearer " .. args[3] end
+  if args[3] ~= "" and not per_line then headers["Authorization"] = "Bearer " .. args[3] end
   expect_envelope = args[4] == "envelope"
 end
 function request()
   local body = bodies[next_body]
+  if #sessions > 0 then headers["Authorization"] = "Bearer " .. sessions[next_body] end
   next_body = next_body % #bodies + 1
   return wrk.format("POST", nil, headers, body)
 end
@@ -106,9 +122,14 @@ def call(path: str, payload: dict, session: str | None = None) -> dict:
         return json.loads(response.read())
 
 
-def write_bodies(folder: Path, name: str, payload: dict | None) -> Path:
+def write_bodies(folder: Path, name: str, payload: dict | None, sessions: list[str] | None = None) -> Path:
+    """A fresh signed body a line; with ``sessions``, one line per session: "<session>\\t<body>"."""
     path = folder / f"{name}.jsonl"
     with path.open("w", encoding="utf-8") as file:
+        if sessions is not None:
+            for session in sessions:
+                file.write(f"{session}\t{json.dumps(sign_request(payload, APP_KEY), ensure_ascii=False)}\n")
+            return path
         for _ in range(BODIES_PER_RUN if payload is not None else 1):
             signed = sign_request(payload, APP_KEY) if payload is not None else {}
             file.write(json.dumps(signed, ensure_ascii=False) + "\n")
@@ -140,7 +161,12 @@ def scenario(folder: Path, args, password_cipher: str) -> list[Result]:
         "productId": product["id"], "amount": "500.00", "termCount": "14", "termUnit": "1",
         "repayTermCount": "14", "repayTermUnit": "1", "repayType": "1", "interestRate": "0.36",
     }
-    mix = [  # name, path, body (None: unsigned), logged in
+    apply = {
+        **quote, "longitude": "116.397128", "latitude": "39.916527", "orderId": "bench", "purpose": "21",
+        "otherChannels": "01", "phonebookList": [{"contactName": f"联系人{n:03d}", "contactPhone": f"139{n:08d}"} for n in range(50)],
+    }
+    applicants = APPLICANTS.read_text().split()
+    mix = [  # name, path, body (None: unsigned), logged in (APPLICANTS: one first-time applicant a request)
         ("plain view", "/bench/plain", None, False),
         ("signed ping", "/bench/ping", {}, False),
         ("signed ping + session", "/bench/session-ping", {}, True),
@@ -150,6 +176,7 @@ def scenario(folder: Path, args, password_cipher: str) -> list[Result]:
         ("login", "/security/login", login_payload, False),
         ("getUserCenterInfo", "/appCommonApi/getUserCenterInfo", {}, True),
         ("getRepayInfoList", "/appCommonApi/getRepayInfoList", {"pageNum": 1, "pageSize": 10, "condition": "0"}, True),
+        ("loanProductApply", "/appCommonApi/loanProductApply", apply, APPLICANTS),
     ]
     only = set(filter(None, args.only.split(",")))
     mix = [entry for entry in mix if entry[0] == "plain view" or not only or entry[0] in only]
@@ -158,9 +185,12 @@ def scenario(folder: Path, args, password_cipher: str) -> list[Result]:
 
     def measure(entry, level: int, seconds: float) -> Result:
         name, path, payload, logged_in = entry
-        bodies = write_bodies(folder, name.replace(" ", "_").replace("+", ""), payload)  # fresh signatures every run
+        pool = None
+        if logged_in is APPLICANTS:  # each applicant applies once: take the next unused ones
+            pool, applicants[:] = applicants[:APPLICANTS_PER_RUN], applicants[APPLICANTS_PER_RUN:]
+        bodies = write_bodies(folder, name.replace(" ", "_").replace("+", ""), payload, pool)  # fresh signatures every run
         requests, duration, p50, p99, errors = run_wrk(
-            script, path, bodies, session if logged_in else "", payload is not None, level, seconds
+            script, path, bodies, "@" if pool is not None else session if logged_in else "", payload is not None, level, seconds
         )
         # Requests still queued in the server when wrk stops would be measured with the next run.
         time.sleep(0.2 + 2 * p99 / 1000)
@@ -236,7 +266,9 @@ def prepare_environment(args) -> dict:
     subprocess.run([*psql, f"CREATE DATABASE {database}"], check=True)
     subprocess.run(["redis-cli", "-u", args.redis_url, "flushdb"], check=True, capture_output=True)
     history = ["shell", "-c", "import bench.history; bench.history.load()"]
-    for command in (["migrate", "--noinput", "-v", "0"], ["collectstatic", "--noinput", "-v", "0"], ["loaddemo"], history):
+    APPLICANTS.parent.mkdir(exist_ok=True)
+    applicants = ["shell", "-c", f"import bench.applicants; bench.applicants.load({APPLICANTS_PER_RUN * APPLICANT_RUNS}, {str(APPLICANTS)!r})"]
+    for command in (["migrate", "--noinput", "-v", "0"], ["collectstatic", "--noinput", "-v", "0"], ["loaddemo"], history, applicants):
         # loaddemo refuses DEBUG off (published passwords); this throwaway database may have them.
         step_env = {**env, "DEBUG": "1"} if command == ["loaddemo"] else env
         subprocess.run([sys.executable, "manage.py", *command], cwd=ROOT, env=step_env, check=True, capture_output=True)
