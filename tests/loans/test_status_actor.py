@@ -43,23 +43,24 @@ def test_existing_rows_are_staff_where_a_user_is_named():
     from django.db import connection
     from django.db.migrations.executor import MigrationExecutor
 
-    before, after = [("loans", "0002_review_permission")], [("loans", "0003_risk_decision_and_actor")]
     executor = MigrationExecutor(connection)
-    executor.migrate(before)
-    old = executor.loader.project_state(before).apps
-    officer = old.get_model("accounts", "User").objects.create(username="officer", is_staff=True)
-    customer = old.get_model("accounts", "User").objects.create(username="13900000001", mobile="13900000001")
-    product = old.get_model("products", "Product").objects.create(name="P", code="P1", single_default_amount=1, default_interest_rate=0)
-    loan = old.get_model("loans", "LoanApplication").objects.create(
-        code="L1", user=customer, product=product, apply_amount=1, reply_amount=1, interest_rate=0, penalty_rate=0,
-        term_count=7, term_unit=1, repay_term_count=1, repay_term_unit=1, repay_type=1,
-    )
-    changes = old.get_model("loans", "StatusChange").objects
-    submitted = changes.create(application=loan, from_status=None, to_status=0).pk
-    approved = changes.create(application=loan, from_status=0, to_status=2, changed_by=officer).pk
-    executor = MigrationExecutor(connection)
-    executor.migrate(after)
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())
+    leaves = executor.loader.graph.leaf_nodes()
+    before = [node for node in leaves if node[0] != "loans"] + [("loans", "0002_review_permission")]
+    executor.migrate([("loans", "0002_review_permission")])
+    try:
+        old = executor.loader.project_state(before).apps
+        officer = old.get_model("accounts", "User").objects.create(username="officer", is_staff=True)
+        customer = old.get_model("accounts", "User").objects.create(username="13900000001", mobile="13900000001")
+        product = old.get_model("products", "Product").objects.create(name="P", code="P1", single_default_amount=1, default_interest_rate=0)
+        loan = old.get_model("loans", "LoanApplication").objects.create(
+            code="L1", user=customer, product=product, apply_amount=1, reply_amount=1, interest_rate=0, penalty_rate=0,
+            term_count=7, term_unit=1, repay_term_count=1, repay_term_unit=1, repay_type=1,
+        )
+        changes = old.get_model("loans", "StatusChange").objects
+        submitted = changes.create(application=loan, from_status=None, to_status=0).pk
+        approved = changes.create(application=loan, from_status=0, to_status=2, changed_by=officer).pk
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.migrate(leaves)
     assert StatusChange.objects.get(pk=submitted).actor == "customer"
     assert StatusChange.objects.get(pk=approved).actor == "staff"
