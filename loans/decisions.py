@@ -8,7 +8,7 @@ decision on the application.
 What a decision costs ``loanProductApply``, whatever the number of rules and earlier loans:
 
 * the identity, the contacts count and the device's customers ride on the query that locks the
-  applicant (:func:`lock_applicant`: scalar subqueries, no extra round trip);
+  applicant (:func:`lock_applicant`: scalar subqueries of a fixed SQL string, no extra round trip);
 * one query for the periods of the customer's earlier loans;
 * one for the device's applications of the last year (none without a device token);
 * one for the enabled rules, only when the cache does not hold them (after an edit).
@@ -19,14 +19,15 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db import connection
+from django.db.models import Count
 from django.utils import timezone
 
-from accounts.fields import EncryptedCharField
+from accounts.crypto import decrypt_value
 from accounts.models import Contact, Device, Identity, User
 from accounts.validators import age_on, id_birth_date
 from risk.engine import Decision, RuleSpec, decide
@@ -49,29 +50,41 @@ STATUS_OF_OUTCOME = {
 # --- the applicant's file ---------------------------------------------------------------------
 
 
-def _count(queryset, by: str) -> Subquery:
-    return Coalesce(Subquery(queryset.order_by().values(by).annotate(n=Count("pk")).values("n")[:1]), Value(0))
-
-
 def applicant_file(user_id, device_token: str, *, lock: bool = False, at: datetime | None = None) -> User:
     """The customer carrying the file the rules read (``risk_id_number``, ``risk_contacts``,
     ``risk_device_customers``: the customers who had logged in with the device by ``at``), in
-    one query; ``lock``: the row locked, as the application takes it."""
+    one query; ``lock``: the row locked, as the application takes it.
+
+    A fixed SQL string (as ``accounts.backends`` reads the logged-in user): the ORM spent three
+    times longer building this query than the database spent running it.
+    """
+    params: list = []
     if device_token:
-        devices = Device.objects.filter(token=device_token)
+        params.append(device_token)
         if at is not None:
-            devices = devices.filter(first_login_at__lte=at)
-        device_customers = Coalesce(
-            Subquery(devices.order_by().values("token").annotate(n=Count("user", distinct=True)).values("n")[:1]), Value(0)
-        )
+            params.append(at)
+    params.append(user_id)
+    lock = lock and connection.features.has_select_for_update_of
+    user = next(iter(User.objects.raw(_file_sql(bool(device_token), at is not None, lock), params)), None)
+    if user is None:
+        raise User.DoesNotExist(f"no user {user_id}")
+    user.risk_id_number = decrypt_value(user.risk_id_number) if user.risk_id_number else ""
+    return user
+
+
+@cache
+def _file_sql(device: bool, until: bool, lock: bool) -> str:
+    user, identity, contact, device_table = (model._meta.db_table for model in (User, Identity, Contact, Device))
+    if device:
+        since = " AND d.first_login_at <= %s" if until else ""
+        customers = f"(SELECT COUNT(DISTINCT d.user_id) FROM {device_table} d WHERE d.token = %s{since})"
     else:
-        device_customers = Value(0, output_field=IntegerField())
-    users = User.objects.select_for_update(of=("self",)) if lock else User.objects.all()
-    return users.annotate(
-        risk_id_number=Subquery(Identity.objects.filter(user=OuterRef("pk")).values("id_number")[:1], output_field=EncryptedCharField()),
-        risk_contacts=_count(Contact.objects.filter(user=OuterRef("pk")), "user"),
-        risk_device_customers=device_customers,
-    ).get(pk=user_id)
+        customers = "0"
+    return (
+        f"SELECT u.*, (SELECT i.id_number FROM {identity} i WHERE i.user_id = u.id) AS risk_id_number, "
+        f"(SELECT COUNT(*) FROM {contact} c WHERE c.user_id = u.id) AS risk_contacts, "
+        f"{customers} AS risk_device_customers FROM {user} u WHERE u.id = %s" + (" FOR UPDATE OF u" if lock else "")
+    )
 
 
 def lock_applicant(user_id, device_token: str) -> User:
