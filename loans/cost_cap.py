@@ -22,38 +22,28 @@ from products import rules
 from products.checks import Assessment
 from products.rules import Limit, ProductLimits
 
-from .amortization import LoanTerms, annualized_cost
-from .quotes import above_cap, service_fee
+from .amortization import annualized_cost
+from .quotes import QuoteRequest, above_cap, loan_terms, service_fee
 
 
-@dataclass(frozen=True)
-class Combination:
-    amount: Decimal
-    rate: Decimal
-    term_count: int
-    term_unit: int
-    interval_count: int
-    interval_unit: int
-    repay_type: int
-
-    def describe(self) -> str:
-        """``金额 500.00 元，期限 7 日，一次性还本付息，还款间隔 1 日，年化利率 0.3600``."""
-        return (
-            f"金额 {self.amount:.2f} 元，期限 {self.term_count} {rules.TERM_UNIT_DATA[str(self.term_unit)]}，"
-            f"{rules.REPAY_TYPE_DATA[str(self.repay_type)]}，"
-            f"还款间隔 {self.interval_count} {rules.REPAY_TERM_UNIT_DATA[str(self.interval_unit)]}，"
-            f"年化利率 {rate_str(self.rate)}"
-        )
+def describe(combination: QuoteRequest) -> str:
+    """``金额 500.00 元，期限 7 日，一次性还本付息，还款间隔 1 日，年化利率 0.3600``."""
+    return (
+        f"金额 {combination.amount:.2f} 元，期限 {combination.term_count} {rules.TERM_UNIT_DATA[str(combination.term_unit)]}，"
+        f"{rules.REPAY_TYPE_DATA[str(combination.repay_type)]}，"
+        f"还款间隔 {combination.interval_count} {rules.REPAY_TERM_UNIT_DATA[str(combination.interval_unit)]}，"
+        f"年化利率 {rate_str(combination.rate)}"
+    )
 
 
 @dataclass(frozen=True)
 class WorstCost:
     cost: Decimal | None  # None: the customer would receive nothing (no cost exists; worse than any)
-    combination: Combination
+    combination: QuoteRequest  # a request the product allows
 
     def describe(self) -> str:
         figure = "无法计算（到账金额为 0）" if self.cost is None else rate_str(self.cost)
-        return f"{figure}（{self.combination.describe()}）"
+        return f"{figure}（{describe(self.combination)}）"
 
 
 MAX_RECORDED = Decimal("9999.9999")  # what the product's RateField holds
@@ -73,17 +63,12 @@ def assess_product(product, limits: ProductLimits) -> Assessment:
     return Assessment(errors=[error], figures=figures)
 
 
-def combination_cost(combination: Combination, *, fee_rate: Decimal, period_fee: Decimal) -> Decimal | None:
-    """The combination's cost; None when the customer would receive nothing."""
-    received = combination.amount - service_fee(combination.amount, fee_rate)
+def combination_cost(product, combination: QuoteRequest) -> Decimal | None:
+    """The combination's cost, as its quote works it out; None when the customer would receive nothing."""
+    received = combination.amount - service_fee(combination.amount, product.service_fee_rate)
     if received <= 0:
         return None
-    terms = LoanTerms(
-        amount=combination.amount, annual_rate=combination.rate, term_count=combination.term_count,
-        term_unit=combination.term_unit, repay_type=combination.repay_type, interval_count=combination.interval_count,
-        interval_unit=combination.interval_unit, period_fee=period_fee,
-    )
-    return annualized_cost(received, terms)
+    return annualized_cost(received, loan_terms(product, combination))
 
 
 def worst_cost(product, limits: ProductLimits | None = None) -> WorstCost | None:
@@ -96,7 +81,7 @@ def worst_cost(product, limits: ProductLimits | None = None) -> WorstCost | None
     limits = limits or rules.limits_of(product)
     worst: WorstCost | None = None
     for combination in combinations(limits):
-        cost = combination_cost(combination, fee_rate=product.service_fee_rate, period_fee=product.period_fee)
+        cost = combination_cost(product, combination)
         if cost is None:
             return WorstCost(None, combination)
         if worst is None or cost > worst.cost:
@@ -104,7 +89,7 @@ def worst_cost(product, limits: ProductLimits | None = None) -> WorstCost | None
     return worst
 
 
-def combinations(limits: ProductLimits) -> Iterator[Combination]:
+def combinations(limits: ProductLimits) -> Iterator[QuoteRequest]:
     rate = _highest(limits.rate)
     amounts = _amounts_at_limits(limits.amount)
     for term_unit in sorted(limits.term_units):
@@ -112,7 +97,7 @@ def combinations(limits: ProductLimits) -> Iterator[Combination]:
             for repay_type in sorted(limits.repay_types):
                 for interval_count, interval_unit in _intervals(limits, term_count, term_unit, repay_type):
                     for amount in amounts:
-                        yield Combination(amount, rate, term_count, term_unit, interval_count, interval_unit, repay_type)
+                        yield QuoteRequest(amount, rate, term_count, term_unit, interval_count, interval_unit, repay_type)
 
 
 def _highest(limit: Limit):

@@ -135,6 +135,24 @@ class RuleKind:
         return "，".join(f"{p.label} {p.show(params[p.name])}" for p in self.params if p.name in params)
 
 
+class BelowThreshold(RuleKind):
+    """Fires when the fact named ``fact`` is below the kind's one parameter."""
+
+    fact: ClassVar[str]
+
+    def check(self, params, facts):
+        value = getattr(facts, self.fact)
+        return Finding(value < params[self.params[0].name], {self.fact: value})
+
+
+class AboveThreshold(BelowThreshold):
+    """Fires when the fact named ``fact`` is above the kind's one parameter."""
+
+    def check(self, params, facts):
+        value = getattr(facts, self.fact)
+        return Finding(value > params[self.params[0].name], {self.fact: value})
+
+
 REGISTRY: dict[str, RuleKind] = {}
 
 
@@ -222,36 +240,30 @@ class IdRegion(RuleKind):
 
 
 @register
-class NewAccount(RuleKind):
+class NewAccount(BelowThreshold):
     code = "account_age"
     label = "注册时间过短"
     description = "从注册到申请不足 N 天时触发（当天注册当天申请为 0 天）。"
     params = (Param("days", "天数 N", "注册天数小于 N 时触发", 1, 3650, 7),)
-
-    def check(self, params, facts):
-        return Finding(facts.account_age_days < params["days"], {"account_age_days": facts.account_age_days})
+    fact = "account_age_days"
 
 
 @register
-class FewContacts(RuleKind):
+class FewContacts(BelowThreshold):
     code = "few_contacts"
     label = "紧急联系人过少"
     description = "客户登记的紧急联系人少于 N 个时触发。"
     params = (Param("count", "联系人个数 N", "少于 N 个时触发", 1, 10, 2),)
-
-    def check(self, params, facts):
-        return Finding(facts.contacts < params["count"], {"contacts": facts.contacts})
+    fact = "contacts"
 
 
 @register
-class SmallPhonebook(RuleKind):
+class SmallPhonebook(BelowThreshold):
     code = "small_phonebook"
     label = "通讯录过小"
     description = "申请时上传的通讯录少于 N 条时触发。"
     params = (Param("entries", "通讯录条数 N", "少于 N 条时触发", 1, 10000, 20),)
-
-    def check(self, params, facts):
-        return Finding(facts.phonebook_entries < params["entries"], {"phonebook_entries": facts.phonebook_entries})
+    fact = "phonebook_entries"
 
 
 @register
@@ -288,14 +300,12 @@ class SharedDevice(RuleKind):
 
 
 @register
-class WorstDaysPastDue(RuleKind):
+class WorstDaysPastDue(AboveThreshold):
     code = "worst_dpd"
     label = "历史逾期过长"
     description = "客户以往借款中任一期逾期（已还的按还款日、未还的按申请当日计）超过 N 天时触发。"
     params = (Param("days", "逾期天数 N", "超过 N 天时触发（等于 N 不触发）", 0, 3650, 30),)
-
-    def check(self, params, facts):
-        return Finding(facts.worst_days_past_due > params["days"], {"worst_days_past_due": facts.worst_days_past_due})
+    fact = "worst_days_past_due"
 
 
 @register

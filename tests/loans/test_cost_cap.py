@@ -13,7 +13,8 @@ from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 import pytest
 
-from loans.cost_cap import Combination, combinations, worst_cost
+from loans.cost_cap import combinations, describe, worst_cost
+from loans.quotes import QuoteRequest
 from loans.models import LoanApplication
 from products.models import Product
 from products import rules
@@ -86,8 +87,8 @@ class TestWorstCost:
         assert worst_cost(product).cost is None
 
     def test_the_combination_is_named_in_words(self):
-        combination = Combination(D("500.00"), D("0.3600"), 7, 1, 1, 1, 1)
-        assert combination.describe() == "金额 500.00 元，期限 7 日，一次性还本付息，还款间隔 1 日，年化利率 0.3600"
+        combination = QuoteRequest(D("500.00"), D("0.3600"), 7, 1, 1, 1, 1)
+        assert describe(combination) == "金额 500.00 元，期限 7 日，一次性还本付息，还款间隔 1 日，年化利率 0.3600"
 
 
 @pytest.mark.django_db
