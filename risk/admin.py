@@ -15,6 +15,8 @@ from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
+from cashloan.admin_actions import StaffAdminMixin
+
 from . import services
 from .forms import rule_form_for
 from .kinds import REGISTRY, kind_of
@@ -23,7 +25,7 @@ from .permissions import DRY_RUN_PERMISSION
 
 
 @admin.register(RiskRule)
-class RiskRuleAdmin(admin.ModelAdmin):
+class RiskRuleAdmin(StaffAdminMixin, admin.ModelAdmin):
     list_display = ["name", "kind_name", "params_summary", "outcome", "enabled", "order", "changed_by", "changed_at", "change_reason"]
     list_filter = ["enabled", "outcome", "kind"]
     search_fields = ["name"]
