@@ -26,6 +26,10 @@ app.conf.beat_schedule = {
         "task": "loans.tasks.mark_overdue_task",
         "schedule": crontab(hour=0, minute=10),
     },
+    "reconcile-nightly": {
+        "task": "loans.tasks.reconcile_task",
+        "schedule": crontab(hour=0, minute=40),
+    },
     "repayment-reminders-daily": {
         "task": "loans.tasks.send_daily_notices_task",
         "schedule": crontab(hour=9, minute=0),

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "accounts",
     "products",
+    "ledger",
     "loans",
     "risk",
     "messaging",
@@ -248,6 +249,8 @@ PRODUCT_VERSION_RECHECK_SECONDS = env.float("PRODUCT_VERSION_RECHECK_SECONDS", d
 PAYMENT_PROVIDER = env("PAYMENT_PROVIDER", default="loans.payments.ImmediatePaymentProvider")
 REPAYMENT_REMINDER_DAYS = env.list("REPAYMENT_REMINDER_DAYS", cast=int, default=[3, 1])
 LENDER_NAME = env("LENDER_NAME", default="示例小额贷款有限公司")
+# Finance may write a loan off once it is this many days past due (CONTRACT §14).
+WRITE_OFF_MIN_DPD = env.int("WRITE_OFF_MIN_DPD", default=180)
 
 
 # --- Risk: credit limits and the cost cap (CONTRACT §12) -------------------------------------------

@@ -441,14 +441,15 @@ def overdue_penalty(
 
 
 def payoff_breakdown(
-    periods: Sequence[PeriodState], today: date, penalty_rate: Decimal
+    periods: Sequence[PeriodState], today: date, penalty_rate: Decimal, penalty_until: date | None = None
 ) -> PayoffBreakdown:
-    """What the borrower owes to settle every unpaid period today."""
+    """What the borrower owes to settle every unpaid period today; penalties run to
+    ``penalty_until`` (default today: a written-off loan's stop at its write-off date)."""
     lines: list[PayoffLine] = []
     current_seen = False
     for state in sorted((p for p in periods if not p.paid), key=lambda p: p.number):
         if state.due_date <= today:
-            lines.append(_due_line(state, today, penalty_rate))
+            lines.append(_due_line(state, penalty_until or today, penalty_rate))
         elif not current_seen:
             lines.append(_current_line(state, today))
             current_seen = True
@@ -463,8 +464,8 @@ def _payoff_line(
     return PayoffLine(number, principal, interest, fee, penalty, principal + interest + fee + penalty)
 
 
-def _due_line(state: PeriodState, today: date, penalty_rate: Decimal) -> PayoffLine:
-    penalty = overdue_penalty(state.principal, penalty_rate, state.due_date, today)
+def _due_line(state: PeriodState, penalty_as_of: date, penalty_rate: Decimal) -> PayoffLine:
+    penalty = overdue_penalty(state.principal, penalty_rate, state.due_date, penalty_as_of)
     return _payoff_line(state.number, state.principal, state.interest, state.fee, penalty)
 
 

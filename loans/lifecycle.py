@@ -11,6 +11,8 @@ from datetime import date, datetime
 from django.db import transaction
 from django.utils import timezone
 
+from ledger.services import Actor, post_disbursement
+
 from .amortization import ScheduleRuleError, build_schedule
 from .locks import lock_loan
 from .models import Actor, ApplicationStatus, LoanApplication, RepaymentPeriod, StatusChange
@@ -86,6 +88,10 @@ def disburse(application: LoanApplication, by, on: date | None = None) -> LoanAp
         _create_schedule(loan, on)
         loan.disbursed_at = _moment_on(on, today)
         record_status_change(loan, Status.DISBURSED, by, extra_fields=["disbursed_at"])
+        post_disbursement(
+            loan.pk, principal=loan.apply_amount, service_fee=loan.service_fee, paid_out=loan.reply_amount, on=on,
+            actor=Actor.staff_or_system(by, "disburse"),
+        )
         notify_loan_event(loan, LoanEvent.DISBURSED)
     return loan
 

@@ -1,6 +1,7 @@
 """Loan applications, their schedules and the repayments posted against them."""
 
 import uuid
+from datetime import date
 
 from django.conf import settings
 from django.db import models
@@ -83,11 +84,23 @@ class LoanApplication(models.Model):
     disbursed_at = models.DateTimeField("放款时间", null=True, blank=True)
     paid_off_at = models.DateTimeField("结清时间", null=True, blank=True)
 
+    # Written off by finance (CONTRACT §14): the customer still sees an unpaid loan (status 4);
+    # penalty stops at this date and later repayments are recoveries.
+    written_off_on = models.DateField("核销日期", null=True, blank=True)
+    written_off_at = models.DateTimeField("核销时间", null=True, blank=True)
+    written_off_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="核销人"
+    )
+    write_off_reason = models.CharField("核销原因", max_length=200, blank=True)
+
     class Meta:
         verbose_name = "借款申请"
         verbose_name_plural = "借款申请"
         ordering = ["-applied_at"]
-        permissions = [("review_loanapplication", "审核与放款（审核通过、拒绝、放款）")]
+        permissions = [
+            ("review_loanapplication", "审核与放款（审核通过、拒绝、放款）"),
+            ("write_off_loanapplication", "核销贷款"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["user"],
@@ -104,6 +117,14 @@ class LoanApplication(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+    @property
+    def is_written_off(self) -> bool:
+        return self.written_off_on is not None
+
+    def penalty_date(self, today: date) -> date:
+        """The day penalties are computed to: today, or the write-off date (no accrual after it)."""
+        return min(today, self.written_off_on) if self.written_off_on else today
 
     def amortization_terms(self) -> LoanTerms:
         """The amortisation engine's view of this loan (the terms copied at application time)."""
@@ -171,6 +192,8 @@ class Repayment(models.Model):
     provider = models.CharField("支付渠道", max_length=50)
     provider_reference = models.CharField("渠道流水号", max_length=100, blank=True)
     posted_at = models.DateTimeField("入账时间", auto_now_add=True)
+    effective_date = models.DateField("业务日期", help_text="计算罚息与提前结清利息所用的日期（亚洲/上海）")
+    is_recovery = models.BooleanField("核销后收回", default=False)
 
     class Meta:
         verbose_name = "还款记录"
@@ -201,6 +224,9 @@ class RepaymentPeriod(models.Model):
     fee = MoneyField("应还费用", default=ZERO)
     penalty = MoneyField("罚息", default=ZERO)
     is_overdue = models.BooleanField("逾期", default=False, db_index=True)
+    recognised_on = models.DateField(
+        "利息费用确认日", null=True, blank=True, help_text="到期日任务将本期利息与费用记入应收的业务日期"
+    )
 
     settlement = models.IntegerField("还款状态", choices=Settlement.choices, default=Settlement.UNPAID, db_index=True)
     paid_principal = MoneyField("实还本金", default=ZERO)

@@ -1,27 +1,38 @@
-"""The daily overdue job: mark unpaid periods past their due date and set their penalty.
+"""The daily overdue job: recognise periods falling due, mark unpaid periods past their due
+date and set their penalty, and post both to the books (CONTRACT §14).
 
-The penalty is recomputed from (due date, as-of date) -- never added to -- so running the job
-twice, or again after a crash, changes nothing (CONTRACT §8). Each loan is handled in its own
-transaction under the same locks as a repayment (``loans.locks``: the loan's row, then its
-periods by number), so the batch never races a payment. Overdue notices are messaging's daily job.
+A period's interest and fee are recognised on its due date (once: ``recognised_on``). The
+penalty is recomputed from (due date, as-of date) -- never added to -- and the books post the
+difference of the loan's total, so running the job twice, or again after a crash, changes and
+posts nothing (CONTRACT §8). Each loan is handled in its own transaction under the same locks
+as a repayment (``loans.locks``: the loan's row, then its periods by number), so the batch
+never races a payment. A written-off loan is left alone: it accrues nothing more. Overdue
+notices are the daily notice job's (``loans.notices``).
 """
 
 from datetime import date
 
 from django.db import transaction
 
+from cashloan.models import ZERO
+from ledger.services import Actor, post_penalty_change, post_recognition
+
 from .amortization import overdue_penalty
 from .locks import lock_loan, lock_periods
-from .models import ApplicationStatus, RepaymentPeriod
+from .models import ApplicationStatus, LoanApplication, RepaymentPeriod
+
+JOB = Actor.system("mark_overdue")
 
 
 def mark_overdue(as_of: date) -> int:
-    """Mark every unpaid period due before ``as_of``; returns how many periods are overdue."""
+    """Bring every disbursed loan with a period due by ``as_of`` up to that date; returns how
+    many periods are overdue."""
     loan_ids = (
         RepaymentPeriod.objects.filter(
             settlement=RepaymentPeriod.Settlement.UNPAID,
-            due_date__lt=as_of,
+            due_date__lte=as_of,
             application__status=ApplicationStatus.DISBURSED,
+            application__written_off_on__isnull=True,
         )
         .order_by("application_id")
         .values_list("application_id", flat=True)
@@ -34,13 +45,27 @@ def mark_loan_overdue(application_id, as_of: date) -> int:
     """One loan, one transaction; a loan repaid meanwhile is skipped."""
     with transaction.atomic():
         loan = lock_loan(application_id)
-        if loan is None or loan.status != ApplicationStatus.DISBURSED:
+        if loan is None or loan.status != ApplicationStatus.DISBURSED or loan.is_written_off:
             return 0
-        periods = lock_periods(loan)
-        overdue = [p for p in periods if not p.is_paid and p.due_date < as_of]
-        changed = [p for p in overdue if _apply_penalty(p, loan.penalty_rate, as_of)]
-        RepaymentPeriod.objects.bulk_update(changed, ["is_overdue", "penalty"])
-        return len(overdue)
+        return bring_up_to_date(loan, lock_periods(loan), as_of, JOB)
+
+
+def bring_up_to_date(loan: LoanApplication, periods: list[RepaymentPeriod], as_of: date, actor: Actor) -> int:
+    """The day's work on one locked loan: recognise what falls due, recompute penalties, post
+    both; returns how many periods are overdue."""
+    unpaid = [p for p in periods if not p.is_paid]
+    falling_due = [p for p in unpaid if p.recognised_on is None and p.due_date <= as_of]
+    for period in falling_due:
+        period.recognised_on = as_of
+        post_recognition(loan.pk, period.pk, interest=period.interest, fee=period.fee, on=as_of, actor=actor)
+    penalty_before = sum((p.penalty for p in unpaid), ZERO)
+    overdue = [p for p in unpaid if p.due_date < as_of]
+    changed = [p for p in overdue if _apply_penalty(p, loan.penalty_rate, as_of)]
+    RepaymentPeriod.objects.bulk_update({p.pk: p for p in falling_due + changed}.values(), ["is_overdue", "penalty", "recognised_on"])
+    penalty_after = sum((p.penalty for p in unpaid), ZERO)
+    if penalty_after != penalty_before:
+        post_penalty_change(loan.pk, before=penalty_before, after=penalty_after, on=as_of, actor=actor)
+    return len(overdue)
 
 
 def _apply_penalty(period: RepaymentPeriod, penalty_rate, as_of: date) -> bool:

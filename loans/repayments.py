@@ -21,6 +21,8 @@ from django.utils import timezone
 
 from cashloan.api.errors import ApiError
 from cashloan.models import ZERO
+from ledger.rules import Parts
+from ledger.services import Actor, post_recovery, post_repayment
 
 from . import codes
 from .amortization import PeriodState, overdue_penalty, payoff_breakdown
@@ -131,7 +133,7 @@ def _current_payment(loan, periods: list, period_id: str, today: date) -> list[P
     earliest = next(p for p in periods if not p.is_paid)
     if earliest.number != named.number:
         raise EarlierPeriodUnpaid(earliest.number)
-    penalty = overdue_penalty(named.principal, loan.penalty_rate, named.due_date, today)
+    penalty = overdue_penalty(named.principal, loan.penalty_rate, named.due_date, loan.penalty_date(today))
     return [PeriodPayment(named, named.principal, named.interest, named.fee, penalty, Settlement.ON_SCHEDULE)]
 
 
@@ -140,7 +142,7 @@ def _payoff_payments(loan, periods: list, today: date) -> list[PeriodPayment]:
     if not unpaid:
         raise NothingDue("该笔借款已还清，无需还款")
     states = [PeriodState(p.number, p.start_date, p.due_date, p.principal, p.interest, p.fee) for p in unpaid.values()]
-    breakdown = payoff_breakdown(states, today, loan.penalty_rate)
+    breakdown = payoff_breakdown(states, today, loan.penalty_rate, penalty_until=loan.penalty_date(today))
     payments = []
     for line in breakdown.lines:
         period = unpaid[line.number]
@@ -174,9 +176,33 @@ def _post(loan: LoanApplication, kind: str, payments: list[PeriodPayment], today
         penalty=sum((p.penalty for p in payments), ZERO),
         provider=provider.name,
         provider_reference=result.reference,
+        effective_date=today,
+        is_recovery=loan.is_written_off,
     )
+    _post_to_books(loan, repayment, payments)
     _settle(payments, repayment, today)
     return repayment
+
+
+def _post_to_books(loan: LoanApplication, repayment: Repayment, payments: list[PeriodPayment]) -> None:
+    """Before the periods are settled: what they carried on the books is still on them."""
+    actor = Actor.customer(loan.user)
+    if repayment.is_recovery:
+        post_recovery(loan.pk, repayment.pk, amount=repayment.amount, on=repayment.effective_date, actor=actor)
+        return
+    paid = Parts.of(repayment.principal, repayment.interest, repayment.fee, repayment.penalty)
+    post_repayment(loan.pk, repayment.pk, paid=paid, carried=carried_receivables(payments), on=repayment.effective_date, actor=actor)
+
+
+def carried_receivables(payments: list[PeriodPayment]) -> Parts:
+    """What the books carry for the periods being paid: the interest and fee of those recognised
+    (on their due date), and the penalty the daily job last set."""
+    recognised = [p.period for p in payments if p.period.recognised_on is not None]
+    return Parts.of(
+        interest=sum((p.interest for p in recognised), ZERO),
+        fee=sum((p.fee for p in recognised), ZERO),
+        penalty=sum((p.period.penalty for p in payments), ZERO),
+    )
 
 
 def _settle(payments: list[PeriodPayment], repayment: Repayment, today: date) -> None:

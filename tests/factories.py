@@ -162,7 +162,10 @@ def disbursed_loan(*, user=None, periods: list[date] | None = None, **fields) ->
 
 def repayment(loan, amount: str, posted_at=None) -> Repayment:
     """A repayment row (no period settled), posted now or at ``posted_at``."""
-    row = Repayment.objects.create(application=loan, kind="current", amount=Decimal(amount), provider="test")
+    day = timezone.localdate(posted_at) if posted_at is not None else timezone.localdate()
+    row = Repayment.objects.create(
+        application=loan, kind="current", amount=Decimal(amount), provider="test", effective_date=day
+    )
     if posted_at is not None:
         Repayment.objects.filter(pk=row.pk).update(posted_at=posted_at)
     return row
