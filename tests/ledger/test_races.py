@@ -1,0 +1,54 @@
+"""Posted once under real concurrency (CONTRACT §14: "a retried request or a rerun job posts
+nothing twice"). PostgreSQL row locks, real threads."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from ledger.accounts import EntryKind
+from ledger.models import JournalEntry
+from ledger.selectors import kept_balances_differing_from_lines, unbalanced_entry_count
+from loans.overdue import mark_overdue
+from loans.reconciliation import reconcile
+from tests.loans.factories import disbursed_loan
+from tests.loans.test_repayment_race import THREADS, run_together, signed_clients
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+
+def books_are_whole(today):
+    assert unbalanced_entry_count() == 0
+    assert kept_balances_differing_from_lines(today) == []
+    assert [str(d) for d in reconcile(today, record=False).differences] == []
+
+
+def test_sixteen_concurrent_repayments_post_one_entry():
+    today = timezone.localdate()
+    loan = disbursed_loan(today - timedelta(days=40), instalments=True)  # period 1 overdue
+    mark_overdue(today)
+    first = str(loan.periods.get(number=1).pk)
+    clients = signed_clients(loan.user, THREADS)
+    replies = run_together(
+        [lambda c=c, kind=("all" if i % 2 else "current"): c.post("/appCommonApi/gotoRepayment", {"id": first, "repayType": kind})
+         for i, c in enumerate(clients)]
+    )
+    assert sorted(r.code for r in replies).count("0000") == 1
+    assert JournalEntry.objects.filter(loan=loan, kind=EntryKind.REPAYMENT).count() == 1
+    books_are_whole(today)
+
+
+def test_the_job_run_twice_at_once_with_repayments_posts_each_event_once():
+    today = timezone.localdate()
+    loans = [disbursed_loan(today - timedelta(days=40), instalments=True) for _ in range(3)]
+    jobs = [lambda: mark_overdue(today) for _ in range(4)]
+    payers = [
+        lambda c=c, loan=loan: c.post("/appCommonApi/gotoRepayment", {"id": str(loan.periods.get(number=1).pk), "repayType": "current"})
+        for loan in loans for c in signed_clients(loan.user, 2)
+    ]
+    run_together(jobs + payers)
+    mark_overdue(today)
+    for loan in loans:
+        assert JournalEntry.objects.filter(loan=loan, kind=EntryKind.REPAYMENT).count() == 1
+        assert JournalEntry.objects.filter(loan=loan, kind=EntryKind.RECOGNITION).count() <= 1
+    books_are_whole(today)
