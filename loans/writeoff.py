@@ -16,6 +16,7 @@ from django.utils import timezone
 from ledger.services import Actor, post_write_off
 
 from .lifecycle import LifecycleError, local_today
+from .locks import lock_loan, lock_periods
 from .models import ApplicationStatus, LoanApplication
 from .overdue import bring_up_to_date
 from .signals import loan_written_off
@@ -35,8 +36,8 @@ def write_off(application: LoanApplication, by, reason: str, *, today: date | No
     reason = (reason or "").strip()
     today = today or local_today()
     with transaction.atomic():
-        loan = LoanApplication.objects.select_for_update().get(pk=application.pk)
-        periods = list(loan.periods.select_for_update().order_by("number"))
+        loan = lock_loan(application.pk)
+        periods = lock_periods(loan)
         _check(loan, periods, reason, today)
         actor = Actor.staff(by)
         bring_up_to_date(loan, periods, today, actor)

@@ -24,7 +24,7 @@ from loans.reconciliation import reconcile
 from loans.repayments import NothingDue, repay
 from loans.writeoff import WriteOffRefused, write_off
 from tests.ledger.conftest import BOOKS, lines_of, rolled_back
-from tests.loans.factories import disbursed_loan, staff_user
+from tests.loans.helpers import disbursed_loan, staff_user
 
 pytestmark = pytest.mark.django_db
 

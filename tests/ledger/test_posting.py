@@ -22,7 +22,8 @@ from loans import repayments
 from loans.overdue import mark_overdue
 from loans.repayments import repay
 from tests.ledger.conftest import lines_of
-from tests.loans.factories import LoanApplicationFactory, disbursed_loan
+from tests.factories import LoanApplicationFactory
+from tests.loans.helpers import disbursed_loan
 
 pytestmark = pytest.mark.django_db
 

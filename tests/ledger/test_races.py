@@ -11,7 +11,7 @@ from ledger.models import JournalEntry
 from ledger.selectors import kept_balances_differing_from_lines, unbalanced_entry_count
 from loans.overdue import mark_overdue
 from loans.reconciliation import reconcile
-from tests.loans.factories import disbursed_loan
+from tests.loans.helpers import disbursed_loan
 from tests.loans.test_repayment_race import THREADS, run_together, signed_clients
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
