@@ -7,7 +7,8 @@ permissions; staff are then given a group in the admin (用户 → 组). A super
 from django.apps import apps
 from django.contrib.auth.models import Group, Permission
 
-from loans.permissions import LOAN_OFFICER_PERMISSIONS
+from ledger.permissions import BOOKS_PERMISSIONS
+from loans.permissions import FINANCE_LOAN_PERMISSIONS, LOAN_OFFICER_PERMISSIONS
 from messaging.permissions import OPERATOR_PERMISSIONS
 from risk.permissions import RISK_MANAGER_PERMISSIONS
 
@@ -26,6 +27,8 @@ ROLES: dict[str, list[str]] = {
     "信贷专员": LOAN_OFFICER_PERMISSIONS + CUSTOMER_FILE_PERMISSIONS,
     "运营": OPERATOR_PERMISSIONS,
     "风控": RISK_MANAGER_PERMISSIONS,
+    # Reads and exports the books, writes loans off (more finance work comes with later issues).
+    "财务": BOOKS_PERMISSIONS + FINANCE_LOAN_PERMISSIONS,
 }
 
 

@@ -1,4 +1,5 @@
-"""Back office of loans: officers review, approve, reject and disburse through admin actions.
+"""Back office of loans: officers review, approve, reject and disburse through admin actions;
+finance writes loans off (with a reason).
 
 Loan data is read-only here (no amounts are ever edited by hand); the only writes are the
 actions (``cashloan.admin_actions.staff_action``), which call :mod:`loans.lifecycle` for each
@@ -15,9 +16,9 @@ from cashloan.admin_actions import ReasonForm, StaffAdminMixin, staff_action
 
 from risk.kinds import Outcome, seen_text
 
-from . import decision_admin, lifecycle
+from . import decision_admin, lifecycle, writeoff
 from .models import LoanApplication, Repayment, RepaymentPeriod, StatusChange
-from .permissions import REVIEW_PERMISSION
+from .permissions import REVIEW_PERMISSION, WRITE_OFF_PERMISSION
 
 
 class RejectForm(ReasonForm):
@@ -29,6 +30,10 @@ class RejectForm(ReasonForm):
     def reason_text(self) -> str:
         note = self.cleaned_data.get("note", "").strip()
         return f"{self.cleaned_data['reason']}（{note}）" if note else self.cleaned_data["reason"]
+
+
+class WriteOffForm(ReasonForm):
+    reason = forms.CharField(label="核销原因", max_length=200, widget=forms.Textarea(attrs={"rows": 3, "cols": 60}))
 
 
 class ReadOnlyAdminMixin:
@@ -76,7 +81,10 @@ class StatusChangeInline(ReadOnlyInline):
 class RepaymentInline(ReadOnlyInline):
     model = Repayment
     verbose_name_plural = "还款记录"
-    fields = ("posted_at", "kind", "amount", "principal", "interest", "fee", "penalty", "provider", "provider_reference")
+    fields = (
+        "posted_at", "effective_date", "kind", "amount", "principal", "interest", "fee", "penalty", "is_recovery", "provider",
+        "provider_reference",
+    )
 
 
 @admin.register(LoanApplication)
@@ -87,7 +95,7 @@ class LoanApplicationAdmin(StaffAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin
     list_select_related = ("user", "product")
     date_hierarchy = "applied_at"
     inlines = (RepaymentPeriodInline, StatusChangeInline, RepaymentInline)
-    actions = ("approve_applications", "reject_applications", "disburse_applications")
+    actions = ("approve_applications", "reject_applications", "disburse_applications", "write_off_loans")
     exclude = ("phonebook", "risk_hits", "risk_facts")
     readonly_fields = ("customer_mobile", "risk_decision")
 
@@ -140,6 +148,17 @@ class LoanApplicationAdmin(StaffAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin
     )
     def disburse_applications(self, request, loan, form):
         return lifecycle.disburse(loan, request.user)
+
+    def has_write_off_permission(self, request) -> bool:
+        return request.user.has_perm(WRITE_OFF_PERMISSION)
+
+    @staff_action(
+        description="核销所选借款（需填写原因）", verb="核销", unit="笔", permissions=["write_off"],
+        fields=["written_off_on"], form=WriteOffForm, refusals=(lifecycle.LifecycleError,),
+    )
+    def write_off_loans(self, request, loan, form):
+        """CONTRACT §14: at least WRITE_OFF_MIN_DPD days past due; the service refuses the others."""
+        return writeoff.write_off(loan, request.user, form.reason_text())
 
 
 @admin.register(RepaymentPeriod)

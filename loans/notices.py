@@ -35,7 +35,9 @@ def send_daily_notices(today: date | None = None) -> NoticeSummary:
     """Remind borrowers of coming due dates and notify overdue periods, once per period a day."""
     today = today or timezone.localdate()
     unpaid = RepaymentPeriod.objects.filter(
-        settlement=RepaymentPeriod.Settlement.UNPAID, application__status=ApplicationStatus.DISBURSED
+        settlement=RepaymentPeriod.Settlement.UNPAID,
+        application__status=ApplicationStatus.DISBURSED,
+        application__written_off_on__isnull=True,  # no dunning after a write-off (CONTRACT §13, §14)
     ).order_by("due_date", "pk")
     due_soon = [today + timedelta(days=days) for days in reminder_days()]
     reminder_ids = list(unpaid.filter(due_date__in=due_soon).values_list("pk", flat=True))
@@ -52,6 +54,8 @@ def _send_notice(period_id, kind: str, today: date) -> bool:
         application = lock_loan(application_id, related=("user", "product"))
         period = RepaymentPeriod.objects.filter(pk=period_id).first()
         if application is None or period is None or application.status != ApplicationStatus.DISBURSED or period.is_paid:
+            return False
+        if application.is_written_off:
             return False
         try:
             with transaction.atomic():

@@ -43,6 +43,7 @@ REPAY_ROW_FIELDS = (
     "number", "due_date", "settlement", "principal", "interest", "fee",
     "paid_principal", "paid_interest", "paid_fee", "paid_penalty",
     "application__code", "application__apply_amount", "application__penalty_rate", "application__product__name",
+    "application__written_off_on",
 )
 
 
@@ -87,11 +88,13 @@ class PeriodFigures:
 def period_figures(period: RepaymentPeriod, today: date) -> PeriodFigures:
     if period.is_paid:
         return PeriodFigures(period.paid_principal, period.paid_interest, period.paid_fee, period.paid_penalty)
-    return unpaid_figures(period.principal, period.interest, period.fee, period.application.penalty_rate, period.due_date, today)
+    loan = period.application
+    return unpaid_figures(period.principal, period.interest, period.fee, loan.penalty_rate, period.due_date, loan.penalty_date(today))
 
 
-def unpaid_figures(principal, interest, fee, penalty_rate, due_date: date, today: date) -> PeriodFigures:
-    return PeriodFigures(principal, interest, fee, overdue_penalty(principal, penalty_rate, due_date, today))
+def unpaid_figures(principal, interest, fee, penalty_rate, due_date: date, penalty_as_of: date) -> PeriodFigures:
+    """A period not paid yet; its penalty runs to ``penalty_as_of`` (today, or a write-off date)."""
+    return PeriodFigures(principal, interest, fee, overdue_penalty(principal, penalty_rate, due_date, penalty_as_of))
 
 
 # --------------------------------------------------------------------------
@@ -132,11 +135,11 @@ def unpaid_period_figures(penalty_rates: dict, today: date) -> tuple[list[Period
     rows = list(
         RepaymentPeriod.objects.filter(application_id__in=penalty_rates, settlement=Settlement.UNPAID)
         .order_by()
-        .values_list("application_id", "principal", "interest", "fee", "due_date")
+        .values_list("application_id", "principal", "interest", "fee", "due_date", "application__written_off_on")
     )
     figures = [
-        unpaid_figures(principal, interest, fee, penalty_rates[loan_id], due_date, today)
-        for loan_id, principal, interest, fee, due_date in rows
+        unpaid_figures(principal, interest, fee, penalty_rates[loan_id], due_date, min(today, written_off_on or today))
+        for loan_id, principal, interest, fee, due_date, written_off_on in rows
     ]
     return figures, min((row[4] for row in rows), default=None)
 
