@@ -130,10 +130,11 @@ class History:
 
     def write_off(self, index: int) -> None:
         loan = self._loan(index)
+        written_off = loan.is_written_off
         try:
             write_off(loan, self.staff, "随机核销", today=self.day)
         except WriteOffRefused:
-            assert not loan.journal_entries.filter(kind=EntryKind.WRITE_OFF).exists()
+            assert loan.journal_entries.filter(kind=EntryKind.WRITE_OFF).exists() == written_off
 
     def _repay(self, index: int, kind: str) -> None:
         loan = self._loan(index)
