@@ -65,6 +65,10 @@ class JournalLineInline(ReadOnly, admin.TabularInline):
     extra = 0
     can_delete = False
 
+    def has_view_permission(self, request, obj=None):
+        """Lines are part of their entry: whoever reads the journal reads them."""
+        return request.user.has_perm("ledger.view_journalentry")
+
     @admin.display(description="科目名称")
     def account_name(self, line):
         return Account(line.account).label

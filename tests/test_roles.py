@@ -31,6 +31,14 @@ def test_groups_hold_exactly_their_permissions():
         ("运营", "/admin/messaging/systemmessage/add/", 200),
         ("运营", "/admin/loans/loanapplication/", 403),
         ("运营", "/admin/accounts/appversion/", 200),
+        ("财务", "/admin/ledger/journalentry/", 200),
+        ("财务", "/admin/ledger/trialbalance/", 200),
+        ("财务", "/admin/ledger/loanstatement/", 200),
+        ("财务", "/admin/ledger/reconciliation/", 200),
+        ("财务", "/admin/loans/loanapplication/", 200),
+        ("财务", "/admin/products/product/add/", 403),
+        ("财务", "/admin/messaging/systemmessage/add/", 403),
+        ("信贷专员", "/admin/ledger/journalentry/", 403),
     ],
 )
 def test_role_reaches_only_its_pages(client, role, url, status):
@@ -42,6 +50,14 @@ def test_loan_officer_may_review(client):
     officer = staff_in("信贷专员")
     assert officer.has_perm("loans.review_loanapplication")
     assert not staff_in("运营").has_perm("loans.review_loanapplication")
+    assert not staff_in("财务").has_perm("loans.review_loanapplication")
+
+
+def test_only_finance_writes_off_and_exports_the_books():
+    assert staff_in("财务").has_perms(["loans.write_off_loanapplication", "ledger.export_journalentry"])
+    for role in ("信贷专员", "运营"):
+        assert not staff_in(role).has_perm("loans.write_off_loanapplication")
+        assert not staff_in(role).has_perm("ledger.export_journalentry")
 
 
 def test_back_office_is_branded(admin_client):
