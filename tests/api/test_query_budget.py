@@ -269,8 +269,9 @@ BUDGET = [
     Path("savePerfectUserInfo", "/appCommonApi/savePerfectUserInfo", lambda w: dict(PERSONAL_INFO), 8, 9),
     Path("saveOrUpdateRelShip (add)", "/appCommonApi/saveOrUpdateRelShip", _contact_add, 6, 7),
     Path("saveOrUpdateRelShip (update)", "/appCommonApi/saveOrUpdateRelShip", _contact_update, 6, 7),
-    Path("gotoRepayment (current)", "/appCommonApi/gotoRepayment", _repay("current"), 10, 11),
-    Path("gotoRepayment (all)", "/appCommonApi/gotoRepayment", _repay("all"), 12, 13),
+    # each with the books' posting: 4 statements (entry, lines, balance rows read, one upsert)
+    Path("gotoRepayment (current)", "/appCommonApi/gotoRepayment", _repay("current"), 14, 15),
+    Path("gotoRepayment (all)", "/appCommonApi/gotoRepayment", _repay("all"), 16, 17),
 ]
 
 
