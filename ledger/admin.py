@@ -20,6 +20,7 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
+from cashloan.admin_helpers import ReadOnlyAdminMixin
 from cashloan.exports import FORMATS, export_response
 from cashloan.oplog import log_staff_action
 
@@ -29,19 +30,6 @@ from .models import JournalEntry, JournalLine, LoanStatement, Reconciliation, Tr
 from .rules import money_text
 
 EXPORT_PERMISSION = "ledger.export_journalentry"
-
-
-class ReadOnly:
-    """Nobody adds, changes or deletes the books here, superusers included."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 def _yuan(cents: int) -> str:
@@ -58,7 +46,7 @@ def _export(request, fmt: str, what: str, filename: str, header, rows):
     return export_response(fmt, filename, header, rows)
 
 
-class JournalLineInline(ReadOnly, admin.TabularInline):
+class JournalLineInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = JournalLine
     fields = ("account", "account_name", "debit", "credit")
     readonly_fields = fields
@@ -86,7 +74,7 @@ JOURNAL_HEADER = ["业务日期", "记账时间", "类型", "借款编号", "事
 
 
 @admin.register(JournalEntry)
-class JournalEntryAdmin(ReadOnly, admin.ModelAdmin):
+class JournalEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("effective_date", "posted_at", "kind", "loan_code", "event_key", "actor_text", "amount_text")
     list_filter = ("kind", "effective_date")
     search_fields = ("loan__code", "event_key")
@@ -149,7 +137,7 @@ class DateRangeForm(forms.Form):
         return cleaned
 
 
-class PageAdmin(ReadOnly, admin.ModelAdmin):
+class PageAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """A report page in the books' menu: the changelist is the page."""
 
     def get_urls(self):
@@ -229,7 +217,7 @@ class LoanStatementAdmin(PageAdmin):
 
 
 @admin.register(Reconciliation)
-class ReconciliationAdmin(ReadOnly, admin.ModelAdmin):
+class ReconciliationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("as_of", "ran_at", "loans_checked", "result")
     list_filter = ("as_of",)
     date_hierarchy = "as_of"

@@ -13,6 +13,7 @@ from django.urls import path
 from django.utils.html import format_html, format_html_join
 
 from cashloan.admin_actions import ReasonForm, StaffAdminMixin, staff_action
+from cashloan.admin_helpers import ReadOnlyAdminMixin
 
 from risk.kinds import Outcome, seen_text
 
@@ -34,19 +35,6 @@ class RejectForm(ReasonForm):
 
 class WriteOffForm(ReasonForm):
     reason = forms.CharField(label="核销原因", max_length=200, widget=forms.Textarea(attrs={"rows": 3, "cols": 60}))
-
-
-class ReadOnlyAdminMixin:
-    """View only, for everybody (superusers included): no add, change or delete."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class ReadOnlyInline(ReadOnlyAdminMixin, admin.TabularInline):

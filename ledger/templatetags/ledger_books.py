@@ -2,6 +2,7 @@
 
 from django import template
 
+from cashloan.admin_helpers import staff_with
 from ledger.rules import money_text
 from ledger.selectors import last_reconciliation
 
@@ -19,8 +20,6 @@ def cents(amount: int) -> str:
 @register.inclusion_tag("admin/ledger/reconciliation_panel.html", takes_context=True)
 def reconciliation_panel(context):
     """The last reconciliation and its differences, for staff who may read the results."""
-    request = context.get("request")
-    user = getattr(request, "user", None)
-    if user is None or not user.is_active or not user.is_staff or not user.has_perm(RECONCILIATION_PERMISSION):
+    if not staff_with(context, RECONCILIATION_PERMISSION):
         return {"visible": False}
     return {"visible": True, "run": last_reconciliation()}

@@ -2,6 +2,7 @@
 
 from django import template
 
+from cashloan.admin_helpers import staff_with
 from cashloan.money import quantize_money
 from loans.dashboard import dashboard_figures, repayment_chart_svg
 
@@ -13,9 +14,7 @@ DASHBOARD_PERMISSION = "loans.view_loanapplication"
 @register.inclusion_tag("admin/loans/dashboard.html", takes_context=True)
 def admin_dashboard(context):
     """Figures only for staff allowed to see loans (operators, for one, are not)."""
-    request = context.get("request")
-    user = getattr(request, "user", None)
-    if user is None or not user.is_active or not user.is_staff or not user.has_perm(DASHBOARD_PERMISSION):
+    if not staff_with(context, DASHBOARD_PERMISSION):
         return {"figures": None}
     figures = dashboard_figures()
     return {"figures": figures, "chart": repayment_chart_svg(figures.repayment_days)}
