@@ -23,6 +23,7 @@ from . import rules
 from .accounts import ActorKind, EntryKind
 from .models import DailyBalance, JournalEntry, JournalLine, Reconciliation
 from .rules import Lines, Parts
+from .selectors import loan_balances
 
 
 @dataclass(frozen=True)
@@ -152,8 +153,6 @@ def post_recovery(loan_id, repayment_id, *, amount, on: date, actor: Actor) -> J
 
 def post_write_off(loan_id, *, on: date, actor: Actor, reason: str) -> JournalEntry | None:
     """Move what the loan carries on 1303/1132/1133/1134 as of ``on`` to 6701 (once per loan)."""
-    from .selectors import loan_balances
-
     lines = rules.write_off(loan_balances(loan_id, on))
     return post(
         kind=EntryKind.WRITE_OFF, event_key=f"write_off:{loan_id}", loan_id=loan_id, on=on, actor=actor, lines=lines, memo=reason,

@@ -3,7 +3,7 @@ days past due, with a reason.
 
 In one transaction under the loan's locks: the day's recognition and penalty are brought up to
 date, the books move what the loan carries (principal, interest, fees, penalty) to 6701, and the
-loan is flagged. The customer still sees an unpaid loan (status 4); its penalty stops at the
+loan is flagged (the admin action writes the operation log's row, with the reason). The customer still sees an unpaid loan (status 4); its penalty stops at the
 write-off date; the daily job and the notices leave it alone; later repayments are recoveries.
 """
 

@@ -31,6 +31,8 @@ def desktop_screenshot(browser, tmp_path, name: str) -> Path:
 
 
 def test_finance_reads_the_books_and_writes_off(browser, live_server, client, tmp_path, quiet):
+    from selenium.webdriver.support.ui import WebDriverWait
+
     browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {"width": DESKTOP[0], "height": DESKTOP[1], "deviceScaleFactor": 1, "mobile": False})
     paid = disbursed_loan(date(2025, 1, 1), code="LN2025010101")
     late = disbursed_loan(date(2025, 1, 2), code="LN2025010202", apply_amount=Decimal("1000.00"), service_fee=Decimal("10.00"))
@@ -66,10 +68,10 @@ def test_finance_reads_the_books_and_writes_off(browser, live_server, client, tm
     browser.find_element("css selector", f"input[name=_selected_action][value='{late.pk}']").click()
     browser.find_element("css selector", "select[name=action] option[value=write_off_loans]").click()
     browser.find_element("css selector", "button[name=index]").click()
-    assert "核销借款" in browser.title
+    WebDriverWait(browser, 10).until(lambda b: "核销借款" in b.title)
     desktop_screenshot(browser, tmp_path, "books-write-off-form")
     browser.find_element("css selector", "textarea[name=reason]").send_keys("借款人失联超过半年")
     browser.find_element("css selector", "input[type=submit][value=确认核销]").click()
-    assert "已核销 1 笔：LN2025010202" in browser.find_element("tag name", "body").text
+    WebDriverWait(browser, 10).until(lambda b: "已核销 1 笔：LN2025010202" in b.find_element("tag name", "body").text)
     late.refresh_from_db()
     assert late.write_off_reason == "借款人失联超过半年"

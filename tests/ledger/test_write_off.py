@@ -124,7 +124,7 @@ class TestAdminAction:
         loan.refresh_from_db()
         assert (loan.written_off_by, loan.write_off_reason) == (finance, "借款人失联超过半年")
         log = LogEntry.objects.get(object_id=str(loan.pk))
-        assert (log.user, log.change_message) == (finance, "核销，原因：借款人失联超过半年")
+        assert (log.user, log.change_message) == (finance, f"核销。核销日期：（空） → {DAY_180.isoformat()}。原因：借款人失联超过半年")
 
     def test_only_finance_sees_the_action(self, client, quiet):
         disbursed_loan(DISBURSED)  # an empty list shows no actions at all
