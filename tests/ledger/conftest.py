@@ -1,6 +1,5 @@
 """Helpers for the books' tests: balances read back the slow way, quiet loan events."""
 
-import os
 from contextlib import contextmanager
 
 import pytest
@@ -11,12 +10,8 @@ from ledger.accounts import ACCOUNT_CODES
 from ledger.models import JournalLine
 from loans import lifecycle, repayments
 
-# CI runs the same examples every time (a failure there reproduces); locally they vary.
-settings.register_profile(
-    "books", max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
-)
-settings.register_profile("books-ci", settings.get_profile("books"), derandomize=True)
-BOOKS = settings.get_profile("books-ci" if os.environ.get("CI") else "books")
+# On top of the loaded profile (HYPOTHESIS_PROFILE=ci draws the same examples every time).
+BOOKS = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 
 
 @pytest.fixture
