@@ -20,6 +20,7 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
+from cashloan.admin_actions import StaffAdminMixin
 from cashloan.admin_helpers import ReadOnlyAdminMixin
 from cashloan.exports import FORMATS, export_response
 from cashloan.oplog import log_staff_action
@@ -74,7 +75,7 @@ JOURNAL_HEADER = ["业务日期", "记账时间", "类型", "借款编号", "事
 
 
 @admin.register(JournalEntry)
-class JournalEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class JournalEntryAdmin(StaffAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("effective_date", "posted_at", "kind", "loan_code", "event_key", "actor_text", "amount_text")
     list_filter = ("kind", "effective_date")
     search_fields = ("loan__code", "event_key")
@@ -137,7 +138,7 @@ class DateRangeForm(forms.Form):
         return cleaned
 
 
-class PageAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class PageAdmin(StaffAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     """A report page in the books' menu: the changelist is the page."""
 
     def get_urls(self):
@@ -217,7 +218,7 @@ class LoanStatementAdmin(PageAdmin):
 
 
 @admin.register(Reconciliation)
-class ReconciliationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class ReconciliationAdmin(StaffAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("as_of", "ran_at", "loans_checked", "result")
     list_filter = ("as_of",)
     date_hierarchy = "as_of"

@@ -8,6 +8,7 @@ what was refused.
 """
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin
 from django.urls import path
 from django.utils.html import format_html, format_html_join
@@ -35,6 +36,13 @@ class RejectForm(ReasonForm):
 
 class WriteOffForm(ReasonForm):
     reason = forms.CharField(label="核销原因", max_length=200, widget=forms.Textarea(attrs={"rows": 3, "cols": 60}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].help_text = (
+            f"逾期满 {settings.WRITE_OFF_MIN_DPD} 天的借款才能核销。核销后，借款的本金、应收利息、应收费用与应收罚息转入"
+            "「6701 信用减值损失」，不再计提罚息，不再催收；客户仍看到未结清的借款，此后的还款记为「6301 营业外收入」。"
+        )
 
 
 class ReadOnlyInline(ReadOnlyAdminMixin, admin.TabularInline):
@@ -141,7 +149,7 @@ class LoanApplicationAdmin(StaffAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin
         return request.user.has_perm(WRITE_OFF_PERMISSION)
 
     @staff_action(
-        description="核销所选借款（需填写原因）", verb="核销", unit="笔", permissions=["write_off"],
+        description="核销所选借款", verb="核销", unit="笔", permissions=["write_off"],
         fields=["written_off_on"], form=WriteOffForm, refusals=(lifecycle.LifecycleError,),
     )
     def write_off_loans(self, request, loan, form):

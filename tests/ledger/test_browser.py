@@ -68,10 +68,10 @@ def test_finance_reads_the_books_and_writes_off(browser, live_server, client, tm
     browser.find_element("css selector", f"input[name=_selected_action][value='{late.pk}']").click()
     browser.find_element("css selector", "select[name=action] option[value=write_off_loans]").click()
     browser.find_element("css selector", "button[name=index]").click()
-    WebDriverWait(browser, 10).until(lambda b: "核销借款" in b.title)
+    WebDriverWait(browser, 10).until(lambda b: "核销所选借款" in b.title)
     desktop_screenshot(browser, tmp_path, "books-write-off-form")
     browser.find_element("css selector", "textarea[name=reason]").send_keys("借款人失联超过半年")
-    browser.find_element("css selector", "input[type=submit][value=确认核销]").click()
+    browser.find_element("css selector", "input[type=submit][value=确认核销所选借款]").click()
     WebDriverWait(browser, 10).until(lambda b: "已核销 1 笔：LN2025010202" in b.find_element("tag name", "body").text)
     late.refresh_from_db()
     assert late.write_off_reason == "借款人失联超过半年"

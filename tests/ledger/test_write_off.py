@@ -113,10 +113,11 @@ class TestAdminAction:
         client.force_login(finance)
         form = self.post(client, [loan, young])
         page = form.content.decode()
-        assert "核销借款" in page and "确认核销" in page and 'name="post" value="yes"' in page
+        assert "核销原因" in page and "逾期满 180 天的借款才能核销" in page and "确认核销所选借款" in page
+        assert 'name="post" value="yes"' in page
         assert not JournalEntry.objects.filter(kind=EntryKind.WRITE_OFF).exists()
         again = self.post(client, [loan], post="yes", reason="")
-        assert "该字段是必填项" in again.content.decode()
+        assert "请填写原因" in again.content.decode()
         done = self.post(client, [loan, young], post="yes", reason="借款人失联超过半年")
         texts = [str(m) for m in get_messages(done.wsgi_request)]
         assert f"已核销 1 笔：{loan.code}" in texts
