@@ -27,32 +27,32 @@ from .selectors import loan_balances
 
 
 @dataclass(frozen=True)
-class Actor:
-    """Who caused an event: a staff user, the customer, or a job (by name)."""
+class PostedBy:
+    """Who caused an event (the entry's actor): a staff user, the customer, or a job (by name)."""
 
     kind: str
     user: object = None
     job: str = ""
 
     @classmethod
-    def staff(cls, user) -> "Actor":
+    def staff(cls, user) -> "PostedBy":
         return cls(ActorKind.STAFF, user=user)
 
     @classmethod
-    def customer(cls, user) -> "Actor":
+    def customer(cls, user) -> "PostedBy":
         return cls(ActorKind.CUSTOMER, user=user)
 
     @classmethod
-    def system(cls, job: str) -> "Actor":
+    def system(cls, job: str) -> "PostedBy":
         return cls(ActorKind.SYSTEM, job=job)
 
     @classmethod
-    def staff_or_system(cls, user, job: str) -> "Actor":
+    def staff_or_system(cls, user, job: str) -> "PostedBy":
         return cls.staff(user) if user is not None else cls.system(job)
 
 
 def post(
-    *, kind: str, event_key: str, loan_id, on: date, actor: Actor, lines: Mapping[str, int], memo: str = "",
+    *, kind: str, event_key: str, loan_id, on: date, actor: PostedBy, lines: Mapping[str, int], memo: str = "",
     reverses: JournalEntry | None = None,
 ) -> JournalEntry | None:
     """Post one balanced entry; ``None`` when every line is zero (nothing moved)."""
@@ -111,18 +111,18 @@ def _move_balances(loan_id, on: date, lines: Lines) -> None:
 # --- The events ------------------------------------------------------------------------------
 
 
-def post_disbursement(loan_id, *, principal, service_fee, paid_out, on: date, actor: Actor) -> JournalEntry | None:
+def post_disbursement(loan_id, *, principal, service_fee, paid_out, on: date, actor: PostedBy) -> JournalEntry | None:
     lines = rules.disbursement(rules.cents(principal), rules.cents(service_fee), rules.cents(paid_out))
     return post(kind=EntryKind.DISBURSEMENT, event_key=f"disbursement:{loan_id}", loan_id=loan_id, on=on, actor=actor, lines=lines)
 
 
-def post_recognition(loan_id, period_id, *, interest, fee, on: date, actor: Actor) -> JournalEntry | None:
+def post_recognition(loan_id, period_id, *, interest, fee, on: date, actor: PostedBy) -> JournalEntry | None:
     """A period's interest and fee fall due (once per period)."""
     lines = rules.recognition(rules.cents(interest), rules.cents(fee))
     return post(kind=EntryKind.RECOGNITION, event_key=f"recognition:{period_id}", loan_id=loan_id, on=on, actor=actor, lines=lines)
 
 
-def post_penalty_change(loan_id, *, before, after, on: date, actor: Actor) -> JournalEntry | None:
+def post_penalty_change(loan_id, *, before, after, on: date, actor: PostedBy) -> JournalEntry | None:
     """The daily job recomputed the loan's total penalty receivable from ``before`` to ``after``.
 
     The key names the change itself (day, from, to): the same job rerun finds nothing changed
@@ -135,7 +135,7 @@ def post_penalty_change(loan_id, *, before, after, on: date, actor: Actor) -> Jo
     )
 
 
-def post_repayment(loan_id, repayment_id, *, paid: Parts, carried: Parts, on: date, actor: Actor) -> JournalEntry | None:
+def post_repayment(loan_id, repayment_id, *, paid: Parts, carried: Parts, on: date, actor: PostedBy) -> JournalEntry | None:
     """Money received on a loan carried on the books (see :func:`ledger.rules.repayment`)."""
     return post(
         kind=EntryKind.REPAYMENT, event_key=f"repayment:{repayment_id}", loan_id=loan_id, on=on, actor=actor,
@@ -143,7 +143,7 @@ def post_repayment(loan_id, repayment_id, *, paid: Parts, carried: Parts, on: da
     )
 
 
-def post_recovery(loan_id, repayment_id, *, amount, on: date, actor: Actor) -> JournalEntry | None:
+def post_recovery(loan_id, repayment_id, *, amount, on: date, actor: PostedBy) -> JournalEntry | None:
     """Money received on a written-off loan (the repayment's key: one posting either way)."""
     return post(
         kind=EntryKind.RECOVERY, event_key=f"repayment:{repayment_id}", loan_id=loan_id, on=on, actor=actor,
@@ -151,7 +151,7 @@ def post_recovery(loan_id, repayment_id, *, amount, on: date, actor: Actor) -> J
     )
 
 
-def post_write_off(loan_id, *, on: date, actor: Actor, reason: str) -> JournalEntry | None:
+def post_write_off(loan_id, *, on: date, actor: PostedBy, reason: str) -> JournalEntry | None:
     """Move what the loan carries on 1303/1132/1133/1134 as of ``on`` to 6701 (once per loan)."""
     lines = rules.write_off(loan_balances(loan_id, on))
     return post(
@@ -159,7 +159,7 @@ def post_write_off(loan_id, *, on: date, actor: Actor, reason: str) -> JournalEn
     )
 
 
-def reverse(entry: JournalEntry, *, on: date, actor: Actor, reason: str, event_key: str | None = None) -> JournalEntry:
+def reverse(entry: JournalEntry, *, on: date, actor: PostedBy, reason: str, event_key: str | None = None) -> JournalEntry:
     """A mirror entry (every line negated) with its own key; an entry is reversed at most once."""
     lines = rules.negated({line.account: line.amount for line in entry.lines.all()})
     return post(

@@ -11,7 +11,7 @@ from datetime import date, datetime
 from django.db import transaction
 from django.utils import timezone
 
-from ledger.services import Actor, post_disbursement
+from ledger.services import PostedBy, post_disbursement
 
 from .amortization import ScheduleRuleError, build_schedule
 from .locks import lock_loan
@@ -90,7 +90,7 @@ def disburse(application: LoanApplication, by, on: date | None = None) -> LoanAp
         record_status_change(loan, Status.DISBURSED, by, extra_fields=["disbursed_at"])
         post_disbursement(
             loan.pk, principal=loan.apply_amount, service_fee=loan.service_fee, paid_out=loan.reply_amount, on=on,
-            actor=Actor.staff_or_system(by, "disburse"),
+            actor=PostedBy.staff_or_system(by, "disburse"),
         )
         notify_loan_event(loan, LoanEvent.DISBURSED)
     return loan

@@ -15,13 +15,13 @@ from datetime import date
 from django.db import transaction
 
 from cashloan.models import ZERO
-from ledger.services import Actor, post_penalty_change, post_recognition
+from ledger.services import PostedBy, post_penalty_change, post_recognition
 
 from .amortization import overdue_penalty
 from .locks import lock_loan, lock_periods
 from .models import ApplicationStatus, LoanApplication, RepaymentPeriod
 
-JOB = Actor.system("mark_overdue")
+JOB = PostedBy.system("mark_overdue")
 
 
 def mark_overdue(as_of: date) -> int:
@@ -50,7 +50,7 @@ def mark_loan_overdue(application_id, as_of: date) -> int:
         return bring_up_to_date(loan, lock_periods(loan), as_of, JOB)
 
 
-def bring_up_to_date(loan: LoanApplication, periods: list[RepaymentPeriod], as_of: date, actor: Actor) -> int:
+def bring_up_to_date(loan: LoanApplication, periods: list[RepaymentPeriod], as_of: date, actor: PostedBy) -> int:
     """The day's work on one locked loan: recognise what falls due, recompute penalties, post
     both; returns how many periods are overdue."""
     unpaid = [p for p in periods if not p.is_paid]

@@ -22,7 +22,7 @@ from django.utils import timezone
 from cashloan.api.errors import ApiError
 from cashloan.models import ZERO
 from ledger.rules import Parts
-from ledger.services import Actor, post_recovery, post_repayment
+from ledger.services import PostedBy, post_recovery, post_repayment
 
 from . import codes
 from .amortization import PeriodState, overdue_penalty, payoff_breakdown
@@ -186,7 +186,7 @@ def _post(loan: LoanApplication, kind: str, payments: list[PeriodPayment], today
 
 def _post_to_books(loan: LoanApplication, repayment: Repayment, payments: list[PeriodPayment]) -> None:
     """Before the periods are settled: what they carried on the books is still on them."""
-    actor = Actor.customer(loan.user)
+    actor = PostedBy.customer(loan.user)
     if repayment.is_recovery:
         post_recovery(loan.pk, repayment.pk, amount=repayment.amount, on=repayment.effective_date, actor=actor)
         return

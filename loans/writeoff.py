@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from ledger.services import Actor, post_write_off
+from ledger.services import PostedBy, post_write_off
 
 from .lifecycle import LifecycleError, local_today
 from .locks import lock_loan, lock_periods
@@ -39,7 +39,7 @@ def write_off(application: LoanApplication, by, reason: str, *, today: date | No
         loan = lock_loan(application.pk)
         periods = lock_periods(loan)
         _check(loan, periods, reason, today)
-        actor = Actor.staff(by)
+        actor = PostedBy.staff(by)
         bring_up_to_date(loan, periods, today, actor)
         post_write_off(loan.pk, on=today, actor=actor, reason=reason)
         loan.written_off_on, loan.written_off_by, loan.write_off_reason = today, by, reason

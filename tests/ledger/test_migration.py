@@ -14,8 +14,8 @@ from loans.amortization import LoanTerms, build_schedule, overdue_penalty, pro_r
 from loans.overdue import mark_overdue
 from loans.reconciliation import reconcile
 
-BEFORE = [("loans", "0002_review_permission"), ("ledger", None)]
-AFTER = ("loans", "0004_post_existing_loans")
+BEFORE = [("loans", "0003_risk_decision_and_actor"), ("ledger", None)]
+AFTER = ("loans", "0005_post_existing_loans")
 TODAY = timezone.localdate()
 D = Decimal
 

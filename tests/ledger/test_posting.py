@@ -17,7 +17,7 @@ from ledger.rules import Parts, UnbalancedEntry
 from ledger.selectors import (
     account_totals, kept_balances_differing_from_lines, loan_balances, loan_statement, trial_balance,
 )
-from ledger.services import Actor
+from ledger.services import PostedBy
 from loans import repayments
 from loans.overdue import mark_overdue
 from loans.repayments import repay
@@ -27,7 +27,7 @@ from tests.loans.helpers import disbursed_loan
 
 pytestmark = pytest.mark.django_db
 
-JOB = Actor.system("test")
+JOB = PostedBy.system("test")
 
 
 def balances(loan, day) -> dict[str, int]:

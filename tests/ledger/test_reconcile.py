@@ -59,7 +59,7 @@ def test_a_repayment_written_around_the_books_is_found(loan):
 def test_a_missing_job_and_a_stray_entry_are_differences(loan):
     """As of 03-25 the job has not run: the penalty is behind; an entry for a loan never disbursed too."""
     pending = LoanApplicationFactory(code="LNPENDING")
-    services.post_recognition(pending.pk, "x", interest=Decimal("1.00"), fee=0, on=DAY, actor=services.Actor.system("test"))
+    services.post_recognition(pending.pk, "x", interest=Decimal("1.00"), fee=0, on=DAY, actor=services.PostedBy.system("test"))
     with pytest.raises(CommandError):
         run("--date", "2025-03-25")
     differences = Reconciliation.objects.get().differences

@@ -77,6 +77,6 @@ def post_existing_loans(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("loans", "0003_books"), ("ledger", "0002_append_only")]
+    dependencies = [("loans", "0004_books"), ("ledger", "0002_append_only")]
 
     operations = [migrations.RunPython(post_existing_loans, migrations.RunPython.noop)]

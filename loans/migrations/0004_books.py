@@ -17,7 +17,7 @@ def date_existing_repayments(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('loans', '0002_review_permission'),
+        ('loans', '0003_risk_decision_and_actor'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
