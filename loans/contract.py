@@ -15,6 +15,7 @@ from products.terms import RepayType
 
 from .amortization import ScheduleRuleError, annualized_cost, build_schedule
 from .models import LoanApplication
+from .permissions import VIEW_PERMISSION
 
 CONTRACT_NAME = "借款合同"
 
@@ -35,11 +36,12 @@ class ScheduleRow:
 
 
 def loan_for_viewer(user, loan_id) -> LoanApplication:
-    """The loan if ``user`` is its borrower or staff; Http404 otherwise (existence unconfirmed)."""
+    """The loan if ``user`` is its borrower or staff who may view loans; Http404 otherwise
+    (existence unconfirmed). Staff without a loan permission (an operator) are strangers here."""
     if not user.is_authenticated or not user.is_active:
         raise Http404
     loans = LoanApplication.objects.select_related("user", "product")
-    if not user.is_staff:
+    if not (user.is_staff and user.has_perm(VIEW_PERMISSION)):
         loans = loans.filter(user=user)
     loan = loans.filter(pk=loan_id).first()
     if loan is None:

@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from tests.factories import LoanFactory, UserFactory, disbursed_loan
@@ -65,12 +66,26 @@ class TestLoanContract:
         assert client.get(f"/open/loanContract/{loan.id}").status_code == 404
 
     def test_unknown_loan_gets_404_even_for_staff(self, client):
-        client.force_login(UserFactory(is_staff=True))
+        client.force_login(UserFactory(is_staff=True, is_superuser=True))
         assert client.get("/open/loanContract/00000000-0000-0000-0000-000000000000").status_code == 404
 
-    def test_staff_sees_any_contract(self, client, loan):
-        client.force_login(UserFactory(is_staff=True))
+    @pytest.mark.parametrize("group", ["信贷专员", None])
+    def test_staff_with_a_loan_permission_sees_any_contract(self, client, loan, group):
+        staff = UserFactory(is_staff=True, is_superuser=group is None)
+        if group:
+            staff.groups.add(Group.objects.get(name=group))
+        client.force_login(staff)
         assert client.get(f"/open/loanContract/{loan.id}").status_code == 200
+
+    @pytest.mark.parametrize("group", ["运营", None])
+    def test_staff_without_a_loan_permission_get_404(self, client, loan, group):
+        """Issue 10 item 6: an operator (or bare staff) read any contract; only the borrower and
+        staff with a loan permission may."""
+        staff = UserFactory(is_staff=True)
+        if group:
+            staff.groups.add(Group.objects.get(name=group))
+        client.force_login(staff)
+        assert client.get(f"/open/loanContract/{loan.id}").status_code == 404
 
     def test_inactive_borrower_gets_404(self, client, borrower, loan):
         client.force_login(borrower)
