@@ -160,6 +160,17 @@ class UserAdmin(StaffAdminMixin, DjangoUserAdmin):
         }
         return TemplateResponse(request, "admin/accounts/user/credit_limit.html", context)
 
+    def get_fieldsets(self, request, obj=None):
+        """Who may not change the user (a loan officer reading a customer's file) sees neither the
+        password's hash details nor the 重置密码 button that would lead them to a 403."""
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or self.has_change_permission(request, obj):
+            return fieldsets
+        return [
+            (name, {**options, "fields": [field for field in options["fields"] if field != "password"]})
+            for name, options in fieldsets
+        ]
+
 
 @admin.register(Device)
 class DeviceAdmin(StaffAdminMixin, admin.ModelAdmin):

@@ -3,6 +3,7 @@
 import io
 
 import pytest
+from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from accounts import demo
@@ -41,6 +42,20 @@ class TestAdmin:
         """CONTRACT §12: the risk manager sets a limit with a reason (tests/accounts/test_credit_limits.py)."""
         page = admin_client.get("/admin/accounts/user/").content.decode()
         assert 'name="form-0-total_credit"' not in page and 'name="form-0-is_blacklisted"' in page
+
+    def test_a_loan_officer_reads_the_file_without_password_details(self, client, customer):
+        """Issue 10 item 8: no 重置密码 button (it led to a 403) and no hash details."""
+        officer = UserFactory(is_staff=True)
+        officer.groups.add(Group.objects.get(name="信贷专员"))
+        client.force_login(officer)
+        page = client.get(f"/admin/accounts/user/{customer.pk}/change/").content.decode()
+        assert customer.mobile in page and "王豆豆" in page
+        for hidden in ("重置密码", "../password/", "field-password", "算法", "哈希"):
+            assert hidden not in page, hidden
+
+    def test_a_superuser_still_resets_passwords(self, admin_client, customer):
+        page = admin_client.get(f"/admin/accounts/user/{customer.pk}/change/").content.decode()
+        assert "重置密码" in page and "../password/" in page
 
     @pytest.mark.parametrize("path", ["/admin/accounts/feedback/", "/admin/accounts/appversion/", "/admin/accounts/device/", "/admin/accounts/appversion/add/"])
     def test_other_pages(self, admin_client, customer, path):
