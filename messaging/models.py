@@ -3,6 +3,7 @@ import uuid
 from django.conf import settings
 from django.contrib.admin.models import LogEntry
 from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import models
 
 from .masking import mask_mobile
@@ -50,6 +51,17 @@ class SystemMessageType(models.IntegerChoices):
     NOTICE = 1, "公告消息"
 
 
+UNSAFE_URL_CHARACTERS = frozenset("\"'<>`\\")
+
+
+def validate_event_url(value: str) -> None:
+    """An http(s) URL, and nothing that could close an HTML attribute or open a tag in a page
+    or app that shows it (quotes, angle brackets, backquote, backslash)."""
+    if any(character in UNSAFE_URL_CHARACTERS for character in value):
+        raise ValidationError("活动链接不能包含引号、尖括号、反引号或反斜杠", code="unsafe")
+    URLValidator(schemes=["http", "https"], message="请输入以 http:// 或 https:// 开头的有效链接")(value)
+
+
 class SystemMessage(models.Model):
     """A broadcast (seed §25) that staff write; shown once ``publish_at`` has passed."""
 
@@ -57,7 +69,7 @@ class SystemMessage(models.Model):
     message_type = models.IntegerField("消息类型", choices=SystemMessageType.choices, default=SystemMessageType.NOTICE)
     title = models.CharField("标题", max_length=100)
     content = models.TextField("内容")
-    event_url = models.URLField("活动链接", blank=True)
+    event_url = models.URLField("活动链接", blank=True, validators=[validate_event_url])
     publish_at = models.DateTimeField("发布时间", db_index=True)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
 

@@ -58,6 +58,24 @@ def test_activity_message_needs_its_url(client, admin_user):
     assert SystemMessage.objects.get().event_url == "https://example.com/activity"
 
 
+@pytest.mark.parametrize(
+    "url",
+    ['https://example.com/a">', "https://example.com/<script>", "https://example.com/'x'", "javascript:alert(1)",
+     "ftp://example.com/file", "https://example.com/`x`", "data:text/html,<b>x</b>"],
+)
+def test_an_event_url_is_http_without_quotes_or_angle_brackets(client, admin_user, url):
+    """Issue 10 item 17: an event URL could carry `">`; only http(s) URLs without quotes or
+    angle brackets are accepted."""
+    publish = timezone.localtime() - timedelta(minutes=1)
+    form = {"message_type": 0, "title": "活动", "content": "内容", "event_url": url,
+            "publish_at_0": publish.strftime("%Y-%m-%d"), "publish_at_1": publish.strftime("%H:%M:%S")}
+    response = client.post("/admin/messaging/systemmessage/add/", form)
+    assert response.status_code == 200 and 'class="errorlist' in response.content.decode()
+    assert not SystemMessage.objects.exists()
+    form["event_url"] = "https://example.com/activity?id=12&from=app"
+    assert client.post("/admin/messaging/systemmessage/add/", form).status_code == 302
+
+
 def test_operation_log_is_browsable_and_read_only(client, admin_user):
     client.post("/admin/messaging/h5page/add/", {"slug": "loan-help", "title": "还款帮助", "body": "新的帮助文本"})
     entry = LogEntry.objects.get(object_repr="还款帮助")
