@@ -3,11 +3,11 @@
 import re
 from datetime import date
 
-MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
-_ID_RE = re.compile(r"^\d{17}[\dX]$")
+MOBILE_RE = re.compile(r"^1[3-9]\d{9}$", re.ASCII)
+_ID_RE = re.compile(r"^\d{17}[\dX]$", re.ASCII)
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK_CHARS = "10X98765432"
-_CARD_RE = re.compile(r"^\d{12,19}$")
+_CARD_RE = re.compile(r"^\d{12,19}$", re.ASCII)
 # Chinese names (with the middle dot of minority names) or Latin letters with spaces.
 _NAME_RE = re.compile(r"^(?:[\u4e00-\u9fff]+(?:[·•][\u4e00-\u9fff]+)*|[A-Za-z]+(?:[ .'-][A-Za-z]+)*)$")
 
@@ -55,7 +55,7 @@ def id_number_problem(id_number: str, today: date) -> str | None:
 
 
 def luhn_ok(number: str) -> bool:
-    if not number.isdigit():
+    if not (number.isascii() and number.isdigit()):
         return False
     total = 0
     for index, char in enumerate(reversed(number)):

@@ -59,10 +59,10 @@ from products.selectors import ProductUnavailable, on_sale_product
 
 logger = logging.getLogger(__name__)
 
-AMOUNT_PATTERN = re.compile(r"\d{1,12}(\.\d{1,2})?")
-RATE_PATTERN = re.compile(r"\d{1,4}(\.\d{1,4})?")
-COUNT_PATTERN = re.compile(r"\d{1,4}")
-CODE_PATTERN = re.compile(r"0?\d")
+AMOUNT_PATTERN = re.compile(r"\d{1,12}(\.\d{1,2})?", re.ASCII)
+RATE_PATTERN = re.compile(r"\d{1,4}(\.\d{1,4})?", re.ASCII)
+COUNT_PATTERN = re.compile(r"\d{1,4}", re.ASCII)
+CODE_PATTERN = re.compile(r"0?\d", re.ASCII)
 MAX_STORABLE_RATE = Decimal("9999.9999")
 
 

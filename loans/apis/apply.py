@@ -67,7 +67,7 @@ class ApplyRequestSerializer(QuoteRequestSerializer):
     def validate_purpose(self, value) -> str:
         """15–22 (seed §23.2); ``15`` and ``"15"`` alike."""
         text = str(value)
-        if not re.fullmatch(r"\d{2}", text) or text not in PURPOSE_DATA:
+        if not re.fullmatch(r"\d{2}", text, re.ASCII) or text not in PURPOSE_DATA:
             raise serializers.ValidationError("借款用途须为 15–22")
         return text
 

@@ -4,11 +4,12 @@ import logging
 
 import pytest
 
+from accounts import validators
 from accounts.inputs import parse_enum
 from accounts.models import Education, RelationType
 from tests.factories import VerifiedUserFactory
 
-from .helpers import PERSONAL_INFO
+from .helpers import GOOD_CARD, GOOD_ID, PERSONAL_INFO
 
 pytestmark = pytest.mark.django_db
 
@@ -45,3 +46,25 @@ def test_contact_with_a_superscript_relation_is_malformed_not_a_fault(customer_a
     assert (reply.code, reply.ok) == ("10001000", False)
     assert "relType" in reply.body["responseMessage"]
     assert not caplog.records
+
+
+@pytest.mark.parametrize("key, value", [("monthIncome", "６０００"), ("registry_province", "1１００００")])
+def test_personal_info_with_full_width_digits_is_malformed(customer_api, key, value):
+    """Issue 10 item 15: full-width digits are refused like any other non-ASCII digit."""
+    reply = customer_api.post("/appCommonApi/savePerfectUserInfo", {**PERSONAL_INFO, key: value})
+    assert (reply.code, reply.ok) == ("10001000", False)
+    assert key in reply.body["responseMessage"]
+
+
+@pytest.mark.parametrize("number", ["13８00000000", "13800000００0"])
+def test_a_mobile_in_full_width_digits_is_not_a_mobile(number):
+    assert not validators.is_mobile(number)
+
+
+FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
+
+
+def test_an_id_or_card_number_in_full_width_digits_is_refused():
+    assert validators.id_checksum_ok(GOOD_ID) and validators.is_bank_card(GOOD_CARD)
+    assert not validators.id_checksum_ok(GOOD_ID.translate(FULL_WIDTH))
+    assert not validators.is_bank_card(GOOD_CARD.translate(FULL_WIDTH))

@@ -179,6 +179,17 @@ FORMAT_CASES = [
     ("repayType", "5", "20004013"),
     ("repayType", "0", "20004013"),
     ("repayType", "x", "20004013"),
+    # Issue 10 item 15: full-width and other non-ASCII digits are refused like any other text
+    # (Decimal("６００") is 600 and int("１４") is 14: the patterns must not let them through).
+    ("amount", "６００", "20004000"),
+    ("amount", "500.０0", "20004000"),
+    ("amount", "٥٠٠", "20004000"),
+    ("interestRate", "０.36", "20004002"),
+    ("termCount", "１４", "20004004"),
+    ("termUnit", "１", "20004006"),
+    ("repayTermCount", "１", "20004008"),
+    ("repayTermUnit", "１", "20004010"),
+    ("repayType", "１", "20004013"),
 ]
 
 
