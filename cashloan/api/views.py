@@ -74,7 +74,7 @@ class ApiView(APIView):
             return payload
         serializer = self.input_serializer(data=payload)
         if not serializer.is_valid():
-            raise MalformedRequest(describe_errors(serializer.errors))
+            raise MalformedRequest(describe_errors(serializer.errors, getattr(serializer, "field_shapes", {})))
         return serializer.validated_data
 
     def handle(self, request, data: dict) -> Any:
@@ -93,7 +93,29 @@ class ApiView(APIView):
         return response
 
 
-def describe_errors(errors: dict) -> str:
-    """A short Chinese message naming the offending fields, for the app to show."""
-    fields = "、".join(sorted(errors))
-    return f"请求报文传输信息有误：{fields} 缺失或格式错误"
+def describe_errors(errors: dict, shapes: dict[str, str] | None = None) -> str:
+    """A short Chinese message naming the offending fields, for the app to show.
+
+    A field inside a list or object is named by its path (``phonebookList[2].contactPhone``);
+    where the serializer declares the shape a field must have (``field_shapes``), it is said.
+    """
+    shapes = shapes or {}
+    parts = []
+    for field in sorted(errors):
+        path = _first_error_path(field, errors[field])
+        shape = shapes.get(field)
+        parts.append(f"{path} 缺失或格式错误" + (f"（{field} 应为{shape}）" if shape else ""))
+    return "请求报文传输信息有误：" + "；".join(parts)
+
+
+def _first_error_path(path: str, detail) -> str:
+    """Follow DRF's nested errors (dicts by key, lists by index) down to the first message."""
+    if isinstance(detail, dict):
+        key = sorted(detail, key=str)[0]
+        child = f"{path}[{key}]" if isinstance(key, int) else f"{path}.{key}"
+        return _first_error_path(child, detail[key])
+    if isinstance(detail, list) and detail and not isinstance(detail[0], str):
+        for index, item in enumerate(detail):
+            if item:
+                return _first_error_path(f"{path}[{index}]", item)
+    return path

@@ -48,21 +48,57 @@ class QuoteRequestSerializer(serializers.Serializer):
     repayType = ScalarField()
 
 
+# A telephone number as a phone book holds it: digits, a leading +, spaces or hyphens between
+# digits ("+86 138-0000-0001", "010-12345678", "95588"), 3 to 20 digits.
+PHONE_PATTERN = re.compile(r"\A\+?[0-9](?:[0-9 -]*[0-9])?\Z", re.ASCII)
+PHONE_DIGITS = (3, 20)
+# Coordinates as the app sends them: a decimal string (the seed's own sample is "12579.66").
+COORDINATE_PATTERN = re.compile(r"\A[+-]?[0-9]{1,15}(?:\.[0-9]{1,15})?\Z", re.ASCII)
+COORDINATE_MAX_LENGTH = 32
+ORDER_ID_PATTERN = re.compile(r"\A[A-Za-z0-9_-]{1,64}\Z", re.ASCII)
+
+PHONE_SHAPE = "电话号码：3–20 位数字，可带开头的 +，数字间可有空格或 -"
+COORDINATE_SHAPE = "十进制数字字符串，最长 32 个字符，如 \"121.4737\""
+
+
+def phone_field(max_length: int, **kwargs) -> serializers.RegexField:
+    return serializers.RegexField(PHONE_PATTERN, max_length=max_length, validators=[_phone_digits], **kwargs)
+
+
+def _phone_digits(value: str) -> None:
+    digits = sum(character.isdigit() for character in value)
+    if value and not PHONE_DIGITS[0] <= digits <= PHONE_DIGITS[1]:
+        raise serializers.ValidationError(PHONE_SHAPE)
+
+
 class PhonebookEntrySerializer(serializers.Serializer):
     contactName = serializers.CharField(max_length=50, allow_blank=True)
-    contactPhone = serializers.CharField(max_length=30)
+    contactPhone = phone_field(30)
 
 
 class ApplyRequestSerializer(QuoteRequestSerializer):
-    longitude = serializers.CharField(max_length=32)
-    latitude = serializers.CharField(max_length=32)
-    orderId = serializers.CharField(max_length=64)
+    longitude = serializers.RegexField(COORDINATE_PATTERN, max_length=COORDINATE_MAX_LENGTH)
+    latitude = serializers.RegexField(COORDINATE_PATTERN, max_length=COORDINATE_MAX_LENGTH)
+    orderId = serializers.RegexField(ORDER_ID_PATTERN, max_length=64)
     purpose = ScalarField()
     otherChannels = ScalarField()
     phonebookList = serializers.ListField(child=PhonebookEntrySerializer(), allow_empty=True, max_length=10_000)
     remark = serializers.CharField(max_length=500, required=False, allow_blank=True, allow_null=True, default="")
     contactName = serializers.CharField(max_length=50, required=False, allow_blank=True, allow_null=True, default="")
-    contactPhone = serializers.CharField(max_length=20, required=False, allow_blank=True, allow_null=True, default="")
+    contactPhone = phone_field(20, required=False, allow_blank=True, allow_null=True, default="")
+
+    # What a refusal (10001000) tells the app each field must look like (issue 10 item 16).
+    field_shapes = {
+        "longitude": COORDINATE_SHAPE,
+        "latitude": COORDINATE_SHAPE,
+        "orderId": "运营商认证的订单号：1–64 位字母、数字、_ 或 -",
+        "phonebookList": f"数组（可为空，最多 10000 项），每项为 {{\"contactName\": 姓名（最长 50，可为空）, \"contactPhone\": {PHONE_SHAPE}}}",
+        "contactPhone": f"{PHONE_SHAPE}（可省略）",
+        "contactName": "姓名，最长 50 个字符（可省略）",
+        "remark": "备注，最长 500 个字符（可省略）",
+        "purpose": "借款用途 15–22",
+        "otherChannels": "其他渠道借款信息 01–03",
+    }
 
     def validate_purpose(self, value) -> str:
         """15–22 (seed §23.2); ``15`` and ``"15"`` alike."""

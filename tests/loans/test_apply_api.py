@@ -221,6 +221,57 @@ class TestMalformed:
         assert not LoanApplication.objects.exists()
 
 
+class TestApplicantFieldShapes:
+    """Issue 10 item 16: phone-book and contact phones, ``orderId``, longitude and latitude are
+    checked for format and length (a decimal of at most 32 characters, as the seed's own
+    ``12579.66``), and the refusal names the field and the shape it must have."""
+
+    @pytest.mark.parametrize(
+        "change, path",
+        [
+            ({"longitude": "abc"}, "longitude"), ({"longitude": "121.4737E"}, "longitude"),
+            ({"longitude": "1" * 16 + ".5"}, "longitude"), ({"longitude": "１２１.４"}, "longitude"),
+            ({"latitude": "31,2304"}, "latitude"), ({"latitude": "31.2304<script>"}, "latitude"),
+            ({"orderId": "order id"}, "orderId"), ({"orderId": "订单1"}, "orderId"), ({"orderId": "x" * 65}, "orderId"),
+            ({"phonebookList": [{"contactName": "王", "contactPhone": "abc"}]}, "phonebookList[0].contactPhone"),
+            ({"phonebookList": [{"contactName": "王", "contactPhone": "13800000001"}, {"contactName": "李", "contactPhone": "12"}]},
+             "phonebookList[1].contactPhone"),
+            ({"phonebookList": [{"contactName": "王", "contactPhone": "1" * 21}]}, "phonebookList[0].contactPhone"),
+            ({"phonebookList": [{"contactName": "王", "contactPhone": "138-"}]}, "phonebookList[0].contactPhone"),
+            ({"phonebookList": [{"contactName": "王"}]}, "phonebookList[0].contactPhone"),
+            ({"phonebookList": [{"contactPhone": "13800000001"}]}, "phonebookList[0].contactName"),
+            ({"contactPhone": "call me"}, "contactPhone"), ({"contactPhone": "１３９００００００００"}, "contactPhone"),
+        ],
+    )
+    def test_a_bad_shape_is_refused_naming_the_field_and_its_shape(self, api, borrower, product, change, path):
+        reply = api.post(APPLY_PATH, apply_payload(product, **change))
+        assert refused(reply, "10001000")
+        message = reply.body["responseMessage"]
+        assert f"{path} 缺失或格式错误" in message, message
+        assert f"（{path.split('[')[0]} 应为" in message, message
+        assert not LoanApplication.objects.exists()
+
+    def test_the_phone_book_shape_is_spelled_out(self, api, borrower, product):
+        """A new user's first apply failed on entries needing contactName / contactPhone."""
+        reply = api.post(APPLY_PATH, apply_payload(product, phonebookList=[{"name": "王", "phone": "13800000001"}]))
+        message = reply.body["responseMessage"]
+        assert '"contactName"' in message and '"contactPhone"' in message, message
+
+    def test_the_seeds_samples_and_common_phone_shapes_are_accepted(self, api, borrower, product):
+        phonebook = [
+            {"contactName": "王小明", "contactPhone": "+86 138-0000-0001"},
+            {"contactName": "公司", "contactPhone": "010-12345678"},
+            {"contactName": "", "contactPhone": "95588"},
+        ]
+        payload = apply_payload(
+            product, longitude="12579.66", latitude="-31.2304", orderId="201701012236523_a-1", phonebookList=phonebook,
+            contactPhone="13900000000",
+        )
+        assert api.post(APPLY_PATH, payload).code == "20005000"
+        loan = LoanApplication.objects.get()
+        assert (loan.longitude, loan.latitude, loan.phonebook) == ("12579.66", "-31.2304", phonebook)
+
+
 class TestOtherCustomers:
     def test_another_customers_loan_neither_blocks_nor_counts(self, api, product):
         first, second = verified_customer(), verified_customer(total_credit=D("500.00"))
