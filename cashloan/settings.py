@@ -232,6 +232,9 @@ SMS_RETRY_BASE_SECONDS = env.int("SMS_RETRY_BASE_SECONDS", default=10)  # backof
 
 # --- Accounts: captcha, SMS codes, login lockout, verification (CONTRACT §5, §7) -----------------
 CAPTCHA_TTL_SECONDS = env.int("CAPTCHA_TTL_SECONDS", default=120)
+CAPTCHA_IP_PER_MINUTE = env.int("CAPTCHA_IP_PER_MINUTE", default=30)  # getCode calls per client IP
+# The session getCode starts for a caller who is not logged in lives this long, not 30 days.
+ANONYMOUS_SESSION_SECONDS = env.int("ANONYMOUS_SESSION_SECONDS", default=600)
 SMS_CODE_TTL_SECONDS = env.int("SMS_CODE_TTL_SECONDS", default=300)
 SMS_PROOF_TTL_SECONDS = env.int("SMS_PROOF_TTL_SECONDS", default=600)
 SMS_MOBILE_INTERVAL_SECONDS = env.int("SMS_MOBILE_INTERVAL_SECONDS", default=60)

@@ -9,7 +9,6 @@ from cashloan.api.ratelimit import client_ip
 from cashloan.api.views import ApiView
 
 from .. import codes, schemas
-from ..challenges import issue_captcha
 from ..services import sms_codes
 from .common import FORMAT_OR_REGISTERED, FORMAT_OR_UNREGISTERED, text_field
 
@@ -28,13 +27,10 @@ class GetCode(ApiView):
 
     success_message = "获取验证码成功"
     result_schema = schemas.CAPTCHA
+    response_codes = {RATE_LIMITED: "获取验证码过于频繁（每 IP 每分钟上限）"}
 
     def handle(self, request, data):
-        session = request._request.session
-        session["captcha_session"] = True  # a non-empty session, so the cookie is set
-        if session.session_key is None:
-            session.save()
-        return issue_captcha(session.session_key)
+        return sms_codes.new_captcha(request._request.session, client_ip=client_ip(request._request))
 
 
 class SendSmsInput(serializers.Serializer):

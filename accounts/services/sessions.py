@@ -51,6 +51,7 @@ def start_session(request, user: User, *, app_type: str, token: str) -> str:
     if app_type not in AppType.values:
         raise MalformedRequest("请求报文传输信息有误：appType 须为 1、2 或 3")
     login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
+    request.session.set_expiry(None)  # a login lives SESSION_COOKIE_AGE, whatever getCode set
     request.session[DEVICE_TOKEN_KEY] = token
     Device.objects.update_or_create(
         user=user, token=token, defaults={"app_type": app_type, "last_login_at": timezone.now()}

@@ -4,7 +4,10 @@ Business refusals raise :class:`cashloan.api.errors.ApiError` with the seed's co
 """
 
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY
 
+from cashloan.api import ratelimit
+from cashloan.api.errors import RateLimited
 from messaging.services import send_sms
 
 from ..challenges import (
@@ -13,11 +16,25 @@ from ..challenges import (
     consume_captcha,
     consume_sms_code,
     grant_proof,
+    issue_captcha,
     issue_sms_code,
 )
 from .customers import require_mobile_format, require_registered, require_unregistered
 
 SMS_PURPOSES = {Flow.REGISTER: "register", Flow.RESET: "reset_password"}
+
+
+def new_captcha(session, *, client_ip: str) -> str:
+    """§7: a captcha bound to the caller's session; a caller without one gets an anonymous
+    session that lives ``ANONYMOUS_SESSION_SECONDS`` (minutes, not the 30 days of a login)."""
+    if not ratelimit.hit(f"captcha:ip:{client_ip}", settings.CAPTCHA_IP_PER_MINUTE, 60):
+        raise RateLimited("获取验证码过于频繁，请稍后再试")
+    if SESSION_KEY not in session:
+        session.set_expiry(settings.ANONYMOUS_SESSION_SECONDS)
+    session["captcha_session"] = True  # a non-empty session, so the cookie is set
+    if session.session_key is None:
+        session.save()
+    return issue_captcha(session.session_key)
 
 
 def _send_code(flow: Flow, mobile: str, client_ip: str) -> None:

@@ -1,6 +1,7 @@
 """Captcha, SMS codes and registration (seed §7–§10; CONTRACT §7)."""
 
 import time
+from importlib import import_module
 
 import pytest
 from django.conf import settings
@@ -24,6 +25,28 @@ class TestGetCode:
         assert (reply.body["exceptionFlag"], reply.code, reply.body["responseMessage"]) == ("0000", "0000", "获取验证码成功")
         assert len(reply.result) == 4 and set(reply.result) <= set(CAPTCHA_ALPHABET)
         assert reply.response.cookies[settings.SESSION_COOKIE_NAME].value
+
+    def test_the_anonymous_session_lives_minutes(self, api, settings):
+        """Issue 10 item 12: each getCode left a session living 30 days (500 calls, 601 keys)."""
+        reply = api.post("/openApi/getCode")
+        cookie = reply.response.cookies[settings.SESSION_COOKIE_NAME]
+        assert cookie["max-age"] == settings.ANONYMOUS_SESSION_SECONDS == 600
+        store = import_module(settings.SESSION_ENGINE).SessionStore(cookie.value)
+        assert store.exists(cookie.value) and store.get_expiry_age() == 600
+
+    def test_a_login_from_that_session_lives_the_full_age(self, api, settings):
+        api.post("/openApi/getCode")
+        user = UserFactory(mobile="13712345670")
+        assert api.login(user.mobile, "secret123").ok
+        store = import_module(settings.SESSION_ENGINE).SessionStore(api.session_id)
+        assert store.get_expiry_age() == settings.SESSION_COOKIE_AGE
+
+    def test_rate_limited_per_ip(self, api, settings):
+        """Issue 10 item 12: getCode is limited per client IP (``CAPTCHA_IP_PER_MINUTE``)."""
+        settings.CAPTCHA_IP_PER_MINUTE = 3
+        codes = [api.post("/openApi/getCode", REMOTE_ADDR="203.0.113.7").code for _ in range(4)]
+        assert codes == ["0000", "0000", "0000", "90005000"]
+        assert api.post("/openApi/getCode", REMOTE_ADDR="203.0.113.8").code == "0000"
 
     def test_bound_to_the_session(self, steps, api, client):
         captcha = steps.captcha()

@@ -118,7 +118,7 @@ SMS_SEND = {"20001000", "10002001", "10002002", "90005000"}
 # Success code first, then every code the endpoint can really answer.
 EXPECTED_CODES = {
     "/security/login": ["90000000", "90001000", "90002000", "90003000", "90009000", "90005000"],
-    "/openApi/getCode": ["0000"],
+    "/openApi/getCode": ["0000", "90005000"],
     "/openApi/getSmsCode": ["20001000", *SMS_SEND],
     "/openApi/forgetPwdGetSmsCode": ["20001000", *SMS_SEND],
     "/openApi/checkSmsCode": ["20002006", "20002004", "20002005"],
