@@ -91,12 +91,14 @@ def change_password(*, mobile: str, old_cipher: str, new_cipher: str, session_us
     user = require_registered(mobile, codes.MESSAGE_NO_ACCOUNT)
     if session_user is not None and session_user.is_authenticated and session_user.pk != user.pk:
         raise ApiError("密码修改失败，只能修改当前登录账号的密码", code=codes.MODIFY_FAILED)
-    if lockout.is_locked(user.pk):
+    attempt = lockout.reserve_attempt(user.pk)
+    if attempt is None:
         raise ApiError("多次密码错误，账号被锁，请15分钟后再试", code=codes.LOGIN_LOCKED)
     if not user.check_password(old):
-        locked = lockout.record_failure(user.pk)
+        locked = lockout.record_failure(user.pk, attempt)
         suffix = "，多次密码错误，账号被锁，请15分钟后再试" if locked else ""
         raise ApiError(f"当前密码错误{suffix}", code=codes.MODIFY_WRONG_OLD_PASSWORD)
+    lockout.clear(user.pk)  # the right old password: the count starts again
     if not user.is_active:
         raise ApiError("密码修改失败，账号已停用", code=codes.MODIFY_FAILED)
     check_new_password(new, failure_code=codes.MODIFY_FAILED)
@@ -104,5 +106,4 @@ def change_password(*, mobile: str, old_cipher: str, new_cipher: str, session_us
         user = User.objects.select_for_update().get(pk=user.pk)
         user.set_password(new)
         user.save(update_fields=["password"])
-    lockout.clear(user.pk)
     return user

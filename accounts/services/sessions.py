@@ -30,15 +30,16 @@ def authenticate_customer(*, mobile: str, password_cipher: str) -> User:
     user = customer_by_mobile(mobile.strip())
     if user is None:
         raise ApiError("登陆授权失败，账号不存在", code=codes.LOGIN_NO_ACCOUNT)
-    if lockout.is_locked(user.pk):
+    attempt = lockout.reserve_attempt(user.pk)
+    if attempt is None:
         raise ApiError("登陆授权失败，多次密码错误，账号被锁，请15分钟后再试", code=codes.LOGIN_LOCKED)
     if not user.check_password(password):
-        if lockout.record_failure(user.pk):
+        if lockout.record_failure(user.pk, attempt):
             raise ApiError("登陆授权失败，多次密码错误，账号被锁，请15分钟后再试", code=codes.LOGIN_LOCKED)
         raise ApiError("登陆授权失败，密码错误", code=codes.LOGIN_WRONG_PASSWORD)
+    lockout.clear(user.pk)  # the right password: the count starts again
     if not user.is_active:
         raise ApiError("登陆授权失败，账号已停用", code=codes.LOGIN_FAILED)
-    lockout.clear(user.pk)
     return user
 
 
