@@ -15,9 +15,15 @@ from .models import User
 
 
 class UserBackend(ModelBackend):
+    """The backend every session records (customers' API logins name it; staff get it through
+    ``authenticate``, after axes' lock check)."""
+
     def get_user(self, user_id):
         user = next(iter(User._default_manager.raw(_user_by_pk_sql(), [user_id])), None)
         return user if user is not None and self.user_can_authenticate(user) else None
+
+
+CUSTOMER_BACKEND = f"{UserBackend.__module__}.{UserBackend.__qualname__}"
 
 
 @cache

@@ -74,7 +74,7 @@ def staff_action(
     verb: str,
     unit: str = "项",
     permissions: Sequence[str] | None = None,
-    fields: Sequence[str] = (),
+    fields: Sequence[str | tuple[str, str]] = (),
     form: type[forms.Form] | None = None,
     refusals: tuple[type[Exception], ...] = (ValidationError,),
 ) -> Callable:
@@ -107,7 +107,7 @@ def staff_action(
     return decorator
 
 
-def _change_one(modeladmin, request, obj, bound, change, verb: str, fields: Sequence[str]):
+def _change_one(modeladmin, request, obj, bound, change, verb: str, fields: Sequence):
     before = field_values(obj, fields)
     with transaction.atomic():
         changed = change(modeladmin, request, obj, bound)
@@ -120,15 +120,17 @@ def _change_one(modeladmin, request, obj, bound, change, verb: str, fields: Sequ
     return changed
 
 
-def field_values(obj: models.Model, names: Sequence[str]) -> dict[str, Any]:
-    """``{verbose name: value as shown}`` of the named fields (choices by their label)."""
+def field_values(obj: models.Model, names: Sequence[str | tuple[str, str]]) -> dict[str, Any]:
+    """``{label: value as shown}`` of the named fields (choices by their label); a field is
+    named alone (its verbose name is the label) or as ``(name, label)``."""
     values = {}
-    for name in names:
+    for entry in names:
+        name, label = entry if isinstance(entry, tuple) else (entry, None)
         field = obj._meta.get_field(name)
         value = getattr(obj, field.attname)
         if field.choices:
             value = dict(field.flatchoices).get(value, value)
-        values[str(field.verbose_name)] = value
+        values[label or str(field.verbose_name)] = value
     return values
 
 

@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+from axes.models import AccessAttempt
 from django.db import models
 
 
@@ -24,3 +25,13 @@ class RateField(models.DecimalField):
 
 
 ZERO = Decimal("0.00")
+
+
+class StaffLoginFailure(AccessAttempt):
+    """Failed staff (admin) logins as django-axes keeps them: one row per user name, address and
+    browser, with its count. A superuser unlocks at 系统 → 后台登录失败记录 (``cashloan.admin``)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "后台登录失败记录"
+        verbose_name_plural = "后台登录失败记录"

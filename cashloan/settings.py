@@ -7,6 +7,7 @@ Production (``DEBUG`` off) refuses to start without sound secrets and real servi
 """
 
 import os
+from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
@@ -53,6 +54,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "axes",  # staff login throttling (before cashloan: cashloan's admin proxies its model)
     "cashloan",  # before drf_spectacular: its template overrides theirs
     "rest_framework",
     "drf_spectacular",
@@ -77,6 +79,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "cashloan.api.middleware.LazyMessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # turns a locked-out staff login into the lock-out page
 ]
 
 ROOT_URLCONF = env("ROOT_URLCONF", default="cashloan.urls")  # bench/ adds its reference views
@@ -148,7 +151,24 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 
 # --- Auth ---------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["accounts.backends.UserBackend"]
+# Axes first: it refuses a locked-out staff login before any password is checked. Customers log
+# in through the API (accounts.services.sessions, with its own lockout), never through these.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "accounts.backends.UserBackend"]
+
+# Staff (admin) login throttle (CONTRACT §11): after ADMIN_LOGIN_MAX_FAILURES failures a user
+# name, and separately a client address, is locked for ADMIN_LOGIN_LOCK_SECONDS; a superuser
+# unlocks at 系统 → 后台登录失败记录 (or the lock ends by itself).
+AXES_FAILURE_LIMIT = env.int("ADMIN_LOGIN_MAX_FAILURES", default=5)
+AXES_COOLOFF_TIME = timedelta(seconds=env.int("ADMIN_LOGIN_LOCK_SECONDS", default=900))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_ONLY_ADMIN_SITE = True
+AXES_HANDLER = "cashloan.staff_logins.StaffOnlyHandler"
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "cashloan.api.ratelimit.client_ip"  # TRUSTED_PROXY_COUNT, as every per-IP limit
+AXES_LOCKOUT_TEMPLATE = "admin/login_locked.html"
+AXES_ENABLE_ADMIN = False  # our own page, in Chinese, with the unlock action (cashloan.admin)
+AXES_DISABLE_ACCESS_LOG = True  # the failures are what the lock needs; logins are not kept
+AXES_VERBOSE = False
 PASSWORD_HASHERS = [
     "cashloan.hashers.TunedArgon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",

@@ -13,6 +13,7 @@ from cashloan.api import ratelimit
 from cashloan.api.errors import ApiError, MalformedRequest, RateLimited
 
 from .. import codes, lockout
+from ..backends import CUSTOMER_BACKEND
 from ..models import AppType, Device, User
 from ..passwords import read_password
 from .customers import customer_by_mobile
@@ -51,7 +52,7 @@ def start_session(request, user: User, *, app_type: str, token: str) -> str:
     """Log in (Django's session: a new key, cookie set) and remember the device."""
     if app_type not in AppType.values:
         raise MalformedRequest("请求报文传输信息有误：appType 须为 1、2 或 3")
-    login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
+    login(request, user, backend=CUSTOMER_BACKEND)
     request.session.set_expiry(None)  # a login lives SESSION_COOKIE_AGE, whatever getCode set
     request.session[DEVICE_TOKEN_KEY] = token
     Device.objects.update_or_create(

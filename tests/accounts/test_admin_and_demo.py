@@ -77,4 +77,5 @@ class TestDemo:
         api.session_id = reply.result
         status = api.post("/appCommonApi/getAuthenticationStatus").result
         assert [status[k] for k in ("realNameAuthStatus", "bankCardAuthStatus", "customerInfoStatus", "mobileAuthStatus")] == ["1"] * 4
-        assert client.login(username="admin", password="admin123")
+        response = client.post("/admin/login/?next=/admin/", {"username": "admin", "password": "admin123"})
+        assert response.status_code == 302 and response["Location"] == "/admin/"
