@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from .crypto import keyed_digest
+from cashloan.crypto import keyed_digest
 from .models import AppType, AppVersion, BankCard, Contact, Identity, PersonalInfo, User
 
 DEMO_MOBILE = "13800000000"

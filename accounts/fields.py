@@ -2,14 +2,14 @@
 
 from django.db import models
 
-from .crypto import decrypt_value, encrypt_value
+from cashloan.crypto import decrypt_value, encrypt_value
 
 
 class EncryptedCharField(models.TextField):
     """Plain text in Python, ``v1:<base64>`` in the database.
 
     Each save encrypts with a fresh nonce, so equality lookups cannot work: keep a
-    :func:`accounts.crypto.keyed_digest` beside the field when rows must be found by value.
+    :func:`cashloan.crypto.keyed_digest` beside the field when rows must be found by value.
     """
 
     def from_db_value(self, value, expression, connection):

@@ -9,7 +9,7 @@ from django.utils import timezone
 from cashloan.api.errors import ApiError
 
 from .. import codes, validators
-from ..crypto import keyed_digest
+from cashloan.crypto import keyed_digest
 from ..models import BankCard, Identity, User
 from ..providers import get_provider
 

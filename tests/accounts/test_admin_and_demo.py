@@ -7,7 +7,7 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from accounts import demo
-from accounts.crypto import keyed_digest
+from cashloan.crypto import keyed_digest
 from accounts.models import AppVersion, BankCard, Feedback, Identity, User
 from tests.factories import UserFactory, encrypt_password
 

@@ -5,14 +5,8 @@ import base64
 import pytest
 from django.db import connection
 
-from accounts.crypto import (
-    UndecryptablePassword,
-    decrypt_password,
-    decrypt_value,
-    encrypt_value,
-    keyed_digest,
-    mask_number,
-)
+from accounts.crypto import UndecryptablePassword, decrypt_password, mask_number
+from cashloan.crypto import decrypt_value, encrypt_value, keyed_digest
 from accounts.models import BankCard, Identity
 from tests.factories import UserFactory, encrypt_password
 

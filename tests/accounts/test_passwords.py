@@ -4,7 +4,7 @@ import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
-from accounts.crypto import keyed_digest
+from cashloan.crypto import keyed_digest
 from accounts.models import Identity, User
 from messaging.models import SmsMessage
 from tests.factories import UserFactory, VerifiedUserFactory, encrypt_password
