@@ -3,6 +3,11 @@ server-side proofs that an SMS code was checked.
 
 Every "use once" is made safe against two concurrent requests by relying on the cache's
 ``delete`` answering whether *this* call removed the key.
+
+Captchas and SMS codes are never kept in clear (CONTRACT §11): the cache holds a keyed hash
+(HMAC under a key derived from ``FIELD_ENCRYPTION_KEY``, bound to the session or the flow and
+mobile), and an answer is checked by hashing it the same way. Whoever reads the cache cannot
+read a code, nor try the million codes offline without the server's key.
 """
 
 import secrets
@@ -15,6 +20,7 @@ from django.utils.crypto import constant_time_compare
 
 from cashloan.api import ratelimit
 from cashloan.api.errors import ApiError, RateLimited
+from cashloan.crypto import keyed_digest
 
 from . import codes
 
@@ -37,9 +43,13 @@ def _captcha_key(session_key: str) -> str:
     return f"captcha:{session_key}"
 
 
+def _captcha_hash(session_key: str, captcha: str) -> str:
+    return keyed_digest("captcha", f"{session_key}:{captcha}")
+
+
 def issue_captcha(session_key: str) -> str:
     captcha = "".join(secrets.choice(CAPTCHA_ALPHABET) for _ in range(CAPTCHA_LENGTH))
-    cache.set(_captcha_key(session_key), captcha, timeout=settings.CAPTCHA_TTL_SECONDS)
+    cache.set(_captcha_key(session_key), _captcha_hash(session_key, captcha), timeout=settings.CAPTCHA_TTL_SECONDS)
     return captcha
 
 
@@ -49,7 +59,7 @@ def consume_captcha(session_key: str | None, answer: str) -> None:
     expected = cache.get(key) if key else None
     if expected is None or not cache.delete(key):
         raise ApiError("图形验证码已过期，请重新获取", code=codes.CAPTCHA_EXPIRED)
-    if not constant_time_compare(expected, answer.strip().lower()):
+    if not constant_time_compare(expected, _captcha_hash(session_key, answer.strip().lower())):
         raise ApiError("图形验证码错误", code=codes.CAPTCHA_WRONG)
 
 
@@ -74,11 +84,17 @@ def check_send_limits(mobile: str, client_ip: str) -> None:
         raise RateLimited("该手机号今日短信次数已达上限")
 
 
+def _sms_code_hash(flow: Flow, mobile: str, code: str) -> str:
+    return keyed_digest("sms_code", f"{flow.value}:{mobile}:{code}")
+
+
 def issue_sms_code(flow: Flow, mobile: str) -> str:
-    """A new 6-digit code replaces any earlier one of the same flow, with a fresh try count."""
+    """A new 6-digit code replaces any earlier one of the same flow, with a fresh try count.
+
+    Returns the code for the message; only its keyed hash is kept."""
     code = f"{secrets.randbelow(10 ** SMS_CODE_LENGTH):0{SMS_CODE_LENGTH}d}"
     ttl = settings.SMS_CODE_TTL_SECONDS
-    cache.set_many({_code_key(flow, mobile): code, _tries_key(flow, mobile): 0}, timeout=ttl)
+    cache.set_many({_code_key(flow, mobile): _sms_code_hash(flow, mobile, code), _tries_key(flow, mobile): 0}, timeout=ttl)
     return code
 
 
@@ -93,7 +109,7 @@ def consume_sms_code(flow: Flow, mobile: str, answer: str) -> None:
         raise ApiError("手机短信验证码已过期，请重新获取", code=codes.SMS_CODE_TIMEOUT) from None
     if attempt > SMS_MAX_ATTEMPTS:
         raise ApiError("手机短信验证码错误次数过多，请重新获取", code=codes.SMS_CODE_WRONG)
-    if not constant_time_compare(expected, answer.strip()):
+    if not constant_time_compare(expected, _sms_code_hash(flow, mobile, answer.strip())):
         left = SMS_MAX_ATTEMPTS - attempt
         message = f"手机短信验证码错误，还可尝试{left}次" if left else "手机短信验证码错误次数过多，请重新获取"
         raise ApiError(message, code=codes.SMS_CODE_WRONG)

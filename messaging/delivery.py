@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db.models import F
 from django.utils import timezone
 
+from . import code_messages
 from .models import SmsMessage
 from .sms import SmsGatewayError, get_backend
 
@@ -54,19 +55,31 @@ def deliver_sms(sms_id: int) -> bool:
     sms = SmsMessage.objects.filter(pk=sms_id).first()
     if sms is None or sms.status == SmsMessage.Status.SENT:
         return False
+    text, code = sms.text, ""
+    if sms.has_code:  # the sealed text; a fresh code when it is gone (CONTRACT §11)
+        message = code_messages.unseal(sms.sealed_text) if sms.sealed_text else code_messages.renew(sms)
+        text, code = message.text, message.code
     SmsMessage.objects.filter(pk=sms_id).update(attempts=F("attempts") + 1)
     try:
-        get_backend().send(sms.mobile, sms.text)
+        get_backend().send(sms.mobile, text)
     except SmsGatewayError as error:
-        SmsMessage.objects.filter(pk=sms_id).update(last_error=error_text(error))
+        SmsMessage.objects.filter(pk=sms_id).update(last_error=code_messages.redact(error_text(error), code))
         raise
-    SmsMessage.objects.filter(pk=sms_id).update(status=SmsMessage.Status.SENT, sent_at=timezone.now(), last_error="")
+    SmsMessage.objects.filter(pk=sms_id).update(
+        status=SmsMessage.Status.SENT, sent_at=timezone.now(), last_error="", sealed_text=""
+    )
     return True
 
 
 def mark_sms_failed(sms_id: int, error: Exception) -> None:
+    """Given up: the row says why, and a code it carried is dropped (a resend issues a new one)."""
+    sms = SmsMessage.objects.filter(pk=sms_id).exclude(status=SmsMessage.Status.SENT).first()
+    if sms is None:
+        return
     SmsMessage.objects.filter(pk=sms_id).exclude(status=SmsMessage.Status.SENT).update(
-        status=SmsMessage.Status.FAILED, last_error=error_text(error)
+        status=SmsMessage.Status.FAILED,
+        last_error=code_messages.redact(error_text(error), code_messages.sealed_code(sms)),
+        sealed_text="",
     )
 
 

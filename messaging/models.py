@@ -87,7 +87,10 @@ class SystemMessage(models.Model):
 
 
 class SmsMessage(models.Model):
-    """Every SMS the system sends, recorded before it is handed to the gateway."""
+    """Every SMS the system sends, recorded before it is handed to the gateway.
+
+    A code message keeps its code only sealed, until delivery (``messaging.code_messages``).
+    """
 
     class Status(models.TextChoices):
         PENDING = "pending", "待发送"
@@ -95,8 +98,11 @@ class SmsMessage(models.Model):
         FAILED = "failed", "发送失败"
 
     mobile = models.CharField("手机号", max_length=11, db_index=True)
-    text = models.TextField("内容")
+    text = models.TextField("内容", help_text="验证码短信的验证码显示为 ******")
     purpose = models.CharField("用途", max_length=32, blank=True)
+    has_code = models.BooleanField("验证码短信", default=False)
+    # The real text of a code message, encrypted, until it is delivered (messaging.code_messages).
+    sealed_text = models.TextField(blank=True, editable=False)
     status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True)
     attempts = models.PositiveIntegerField("尝试次数", default=0)
     last_error = models.TextField("最近错误", blank=True)

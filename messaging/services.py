@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from . import code_messages
 from .delivery import error_text, send_sms_task
 from .models import CustomerMessage, SmsMessage
 
@@ -39,13 +40,21 @@ def message_customer(user, message_type: int, title: str, content: str, *, appli
 # --- SMS ------------------------------------------------------------------------------------
 
 
-def send_sms(mobile: str, text: str, *, purpose: str = "") -> SmsMessage:
+def send_sms(mobile: str, text: str, *, purpose: str = "", code: str = "") -> SmsMessage:
     """Record an SMS and queue it for delivery once the surrounding transaction commits.
 
     The row exists before any task does, so a message is never lost: if the broker is down
     when the transaction commits, the row stays pending for :func:`requeue_stale_sms`.
+    A ``code`` in the text (a one-time code) is recorded as ``******``, the real text sealed
+    until delivery (``messaging.code_messages``); ``purpose`` must then have a registered issuer.
     """
-    sms = SmsMessage.objects.create(mobile=mobile, text=text, purpose=purpose)
+    if code:
+        message = code_messages.CodeMessage(text, code)
+        sms = SmsMessage.objects.create(
+            mobile=mobile, text=message.redacted, purpose=purpose, has_code=True, sealed_text=code_messages.seal(message)
+        )
+    else:
+        sms = SmsMessage.objects.create(mobile=mobile, text=text, purpose=purpose)
     _queue_after_commit(sms.pk)
     return sms
 
@@ -69,11 +78,16 @@ def enqueue_sms(sms_id: int) -> bool:
 
 
 def resend_sms(sms_ids) -> int:
-    """Queue failed (or stale pending) messages again; returns how many were queued."""
+    """Queue failed (or stale pending) messages again; returns how many were queued.
+
+    A code message goes again with a fresh code (CONTRACT §11), never the one it carried.
+    """
     stale_before = timezone.now() - STALE_PENDING_AFTER
     with transaction.atomic():
         locked = SmsMessage.objects.select_for_update().filter(pk__in=list(sms_ids))
         rows = list(_resendable(locked, stale_before))
+        for sms in SmsMessage.objects.filter(pk__in=rows, has_code=True):
+            code_messages.renew(sms)
         SmsMessage.objects.filter(pk__in=rows).update(status=SmsMessage.Status.PENDING)
         for sms_id in rows:
             _queue_after_commit(sms_id)

@@ -8,6 +8,7 @@ from django.contrib.auth import SESSION_KEY
 
 from cashloan.api import ratelimit
 from cashloan.api.errors import RateLimited
+from messaging.code_messages import CodeMessage
 from messaging.services import send_sms
 
 from ..challenges import (
@@ -37,13 +38,21 @@ def new_captcha(session, *, client_ip: str) -> str:
     return issue_captcha(session.session_key)
 
 
-def _send_code(flow: Flow, mobile: str, client_ip: str) -> None:
-    check_send_limits(mobile, client_ip)
+def code_message(flow: Flow, mobile: str) -> CodeMessage:
+    """A new code of ``flow`` for ``mobile`` (replacing any earlier one) and its SMS text.
+
+    Also what messaging calls when a code message is sent again (registered in ``apps.py``).
+    """
     code = issue_sms_code(flow, mobile)
     minutes = settings.SMS_CODE_TTL_SECONDS // 60
     action = "注册" if flow is Flow.REGISTER else "找回密码"
-    text = f"您正在{action}，验证码{code}，{minutes}分钟内有效。如非本人操作，请忽略本短信。"
-    send_sms(mobile, text, purpose=SMS_PURPOSES[flow])
+    return CodeMessage(f"您正在{action}，验证码{code}，{minutes}分钟内有效。如非本人操作，请忽略本短信。", code)
+
+
+def _send_code(flow: Flow, mobile: str, client_ip: str) -> None:
+    check_send_limits(mobile, client_ip)
+    message = code_message(flow, mobile)
+    send_sms(mobile, message.text, purpose=SMS_PURPOSES[flow], code=message.code)
 
 
 def send_register_code(*, mobile: str, session_key: str | None, captcha: str, client_ip: str) -> None:

@@ -1,5 +1,6 @@
 """Captcha, SMS codes and registration (seed §7–§10; CONTRACT §7)."""
 
+import json
 import time
 from importlib import import_module
 
@@ -132,9 +133,13 @@ class TestGetSmsCode:
         assert steps.send_code("13712345608", REMOTE_ADDR="10.0.0.2").code == "20001000"
 
     def test_message_names_the_code_and_validity(self, steps, sms_file):
+        """The customer's SMS names the code; the SMS log records it as ****** (CONTRACT §11)."""
         steps.send_code(MOBILE)
-        text = SmsMessage.objects.get(mobile=MOBILE).text
-        assert steps.last_code(MOBILE) in text and "5分钟" in text
+        delivered = json.loads(sms_file.read_text(encoding="utf-8").splitlines()[-1])["text"]
+        code = steps.last_code(MOBILE)
+        assert code in delivered and "5分钟" in delivered
+        recorded = SmsMessage.objects.get(mobile=MOBILE)
+        assert recorded.text == delivered.replace(code, "******") and recorded.sealed_text == ""
 
 
 class TestCheckSmsCode:
