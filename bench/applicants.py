@@ -17,7 +17,7 @@ from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_K
 from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
-from accounts.crypto import keyed_digest
+from cashloan.crypto import keyed_digest
 from accounts.models import AppType, Contact, Device, Identity, User
 from accounts.services.sessions import DEVICE_TOKEN_KEY
 

@@ -27,7 +27,7 @@ from django.db import connection
 from django.db.models import Count
 from django.utils import timezone
 
-from accounts.crypto import decrypt_value
+from cashloan.crypto import decrypt_value
 from accounts.models import Contact, Device, Identity, User
 from accounts.validators import age_on, id_birth_date
 from risk.engine import Decision, RuleSpec, decide

@@ -15,7 +15,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from accounts.crypto import keyed_digest
+from cashloan.crypto import keyed_digest
 from accounts.models import Contact, Device, Identity
 from loans import decisions
 from loans.models import ApplicationStatus, LoanApplication, RepaymentPeriod, StatusChange
