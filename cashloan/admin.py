@@ -8,6 +8,7 @@ from django.contrib.auth.models import Group
 
 from . import staff_logins
 from .admin_actions import StaffAdminMixin, staff_action
+from .admin_helpers import ReadOnlyAdminMixin
 from .models import StaffLoginFailure
 
 admin.site.unregister(Group)
@@ -19,7 +20,7 @@ class GroupAdmin(StaffAdminMixin, DjangoGroupAdmin):
 
 
 @admin.register(StaffLoginFailure)
-class StaffLoginFailureAdmin(StaffAdminMixin, admin.ModelAdmin):
+class StaffLoginFailureAdmin(StaffAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     """Failed staff logins and their locks; only superusers see them and unlock."""
 
     list_display = ["login_name", "address", "failures", "last_attempt", "locking"]
@@ -65,12 +66,3 @@ class StaffLoginFailureAdmin(StaffAdminMixin, admin.ModelAdmin):
 
     def has_module_permission(self, request):
         return request.user.is_superuser
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -3,6 +3,7 @@ from django.contrib.admin.models import LogEntry
 from django.core.exceptions import ValidationError
 
 from cashloan.admin_actions import StaffAdminMixin, staff_action
+from cashloan.admin_helpers import ReadOnlyAdminMixin
 
 from .models import AdminActionLog, CustomerMessage, CustomerMessageType, H5Page, NoticeLog, SmsMessage, SystemMessage
 from .masking import mask_mobile
@@ -115,7 +116,7 @@ class NoticeLogAdmin(StaffAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(AdminActionLog)
-class AdminActionLogAdmin(StaffAdminMixin, admin.ModelAdmin):
+class AdminActionLogAdmin(StaffAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     """操作日志: every change made in the admin (Django's LogEntry), read-only."""
 
     list_display = ["action_time", "user", "content_type", "object_repr", "action_flag", "change_summary"]
@@ -129,12 +130,3 @@ class AdminActionLogAdmin(StaffAdminMixin, admin.ModelAdmin):
     @admin.display(description="修改内容")
     def change_summary(self, obj: LogEntry):
         return obj.get_change_message()
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
