@@ -65,6 +65,13 @@ def wait_for(browser, by: str, value: str, seconds: float = 10):
     return WebDriverWait(browser, seconds).until(lambda driver: driver.find_element(by, value))
 
 
+def wait_for_text(browser, text: str, seconds: float = 10) -> None:
+    """Until the page shows ``text`` (after a click that navigates)."""
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    WebDriverWait(browser, seconds).until(lambda driver: text in driver.find_element("tag name", "body").text)
+
+
 def screenshot(browser, tmp_path, name: str) -> Path:
     """A full-page screenshot at phone width, saved in tmp and copied to var/screenshots/."""
     height = browser.execute_script("return Math.max(document.body.scrollHeight, document.documentElement.scrollHeight)")

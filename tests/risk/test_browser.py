@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from risk.models import RiskRule
 from tests.factories import LoanApplicationFactory, UserFactory
-from tests.helpers import BROWSER_TESTS, SCREENSHOTS, log_in
+from tests.helpers import BROWSER_TESTS, SCREENSHOTS, log_in, wait_for, wait_for_text
 
 pytestmark = BROWSER_TESTS
 
@@ -53,6 +53,7 @@ def test_the_risk_manager_adds_tries_and_reads_rules(browser, live_server, clien
     assert fits(browser)
     shot(browser, tmp_path, "risk-rule-kinds")
     browser.find_element("css selector", 'a[data-kind="small_phonebook"]').click()
+    wait_for(browser, "name", "param_entries")
 
     names = {element.get_attribute("name") for element in browser.find_elements("css selector", "form input, form select")}
     assert "param_entries" in names and "param_min_age" not in names and "param_days" not in names
@@ -66,6 +67,7 @@ def test_the_risk_manager_adds_tries_and_reads_rules(browser, live_server, clien
     assert fits(browser)
     shot(browser, tmp_path, "risk-rule-form")
     browser.find_element("name", "_save").click()
+    wait_for(browser, "css selector", "ul.messagelist")  # the list again: the rule is saved
 
     rule = RiskRule.objects.get(name="通讯录少于 20 条")
     assert (rule.params, rule.outcome, rule.enabled, rule.changed_by) == ({"entries": 20}, "reject", False, manager)
@@ -74,6 +76,7 @@ def test_the_risk_manager_adds_tries_and_reads_rules(browser, live_server, clien
     browser.find_element("css selector", f'input[name="_selected_action"][value="{rule.pk}"]').click()
     browser.find_element("css selector", 'select[name="action"] option[value="dry_run_rules"]').click()
     browser.find_element("css selector", 'button[name="index"]').click()
+    wait_for_text(browser, "试运行结果")
     text = browser.find_element("tag name", "body").text
     assert "最近 2 笔申请的试运行结果" in text and "决策会改变的申请（1 笔）" in text
     assert fits(browser)
