@@ -45,11 +45,16 @@ def test_sent_messages_are_read_only(client, admin_user):
     assert message.title == "已发送" and response.status_code in (200, 302)
 
 
+def activity_form(event_url: str) -> dict:
+    """What the add page of a system message posts for an activity published a minute ago."""
+    publish = timezone.localtime() - timedelta(minutes=1)
+    return {"message_type": 0, "title": "活动", "content": "内容", "event_url": event_url,
+            "publish_at_0": publish.strftime("%Y-%m-%d"), "publish_at_1": publish.strftime("%H:%M:%S")}
+
+
 def test_activity_message_needs_its_url(client, admin_user):
     """§25: type 0 is an activity with eventUrl."""
-    publish = timezone.localtime() - timedelta(minutes=1)
-    form = {"message_type": 0, "title": "活动", "content": "内容", "event_url": "",
-            "publish_at_0": publish.strftime("%Y-%m-%d"), "publish_at_1": publish.strftime("%H:%M:%S")}
+    form = activity_form("")
     response = client.post("/admin/messaging/systemmessage/add/", form)
     assert response.status_code == 200 and "活动消息需要填写活动链接" in response.content.decode()
     assert not SystemMessage.objects.exists()
@@ -66,9 +71,7 @@ def test_activity_message_needs_its_url(client, admin_user):
 def test_an_event_url_is_http_without_quotes_or_angle_brackets(client, admin_user, url):
     """Issue 10 item 17: an event URL could carry `">`; only http(s) URLs without quotes or
     angle brackets are accepted."""
-    publish = timezone.localtime() - timedelta(minutes=1)
-    form = {"message_type": 0, "title": "活动", "content": "内容", "event_url": url,
-            "publish_at_0": publish.strftime("%Y-%m-%d"), "publish_at_1": publish.strftime("%H:%M:%S")}
+    form = activity_form(url)
     response = client.post("/admin/messaging/systemmessage/add/", form)
     assert response.status_code == 200 and 'class="errorlist' in response.content.decode()
     assert not SystemMessage.objects.exists()
