@@ -13,8 +13,8 @@ from cashloan.api.errors import MalformedRequest
 from . import validators
 from .models import Duration, Education, Industry, MaritalStatus, RelationType
 
-_REGION_RE = re.compile(r"^[1-9]\d{5}$", re.ASCII)
-_AMOUNT_RE = re.compile(r"^\d{1,10}(\.\d{1,2})?$", re.ASCII)
+_REGION_RE = re.compile(r"\A[1-9]\d{5}\Z", re.ASCII)
+_AMOUNT_RE = re.compile(r"\A\d{1,10}(\.\d{1,2})?\Z", re.ASCII)
 
 # API key → (model field, parser)
 ENUM_FIELDS = {

@@ -3,13 +3,13 @@
 import re
 from datetime import date
 
-MOBILE_RE = re.compile(r"^1[3-9]\d{9}$", re.ASCII)
-_ID_RE = re.compile(r"^\d{17}[\dX]$", re.ASCII)
+MOBILE_RE = re.compile(r"\A1[3-9]\d{9}\Z", re.ASCII)
+_ID_RE = re.compile(r"\A\d{17}[\dX]\Z", re.ASCII)
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK_CHARS = "10X98765432"
-_CARD_RE = re.compile(r"^\d{12,19}$", re.ASCII)
+_CARD_RE = re.compile(r"\A\d{12,19}\Z", re.ASCII)
 # Chinese names (with the middle dot of minority names) or Latin letters with spaces.
-_NAME_RE = re.compile(r"^(?:[\u4e00-\u9fff]+(?:[·•][\u4e00-\u9fff]+)*|[A-Za-z]+(?:[ .'-][A-Za-z]+)*)$")
+_NAME_RE = re.compile(r"\A(?:[\u4e00-\u9fff]+(?:[·•][\u4e00-\u9fff]+)*|[A-Za-z]+(?:[ .'-][A-Za-z]+)*)\Z")
 
 MIN_AGE = 18
 MAX_AGE = 70

@@ -10,7 +10,7 @@ from django.utils.functional import SimpleLazyObject, empty
 
 from cashloan.logs import request_id_var
 
-_REQUEST_ID = re.compile(r"^[A-Za-z0-9-]{8,64}$")
+_REQUEST_ID = re.compile(r"\A[A-Za-z0-9-]{8,64}\Z")
 
 
 class RequestIdMiddleware:

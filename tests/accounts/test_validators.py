@@ -97,3 +97,23 @@ class RefusingProvider(LocalVerificationProvider):
 
     def verify_identity(self, *, real_name, id_number):
         return Verdict.failed("公安系统比对不一致")
+
+
+class TestNoTrailingNewline:
+    """`$` also matches before a final newline: every shape check anchors at the very end."""
+
+    def test_a_mobile_with_a_newline_is_not_a_mobile(self):
+        assert validators.is_mobile("13800000000")
+        assert not validators.is_mobile("13800000000\n")
+
+    def test_an_id_number_with_a_newline_fails_its_checksum(self):
+        assert validators.id_checksum_ok("110106197606292150")
+        assert not validators.id_checksum_ok("110106197606292150\n")
+
+    def test_a_card_number_with_a_newline_is_not_a_card(self):
+        assert validators.is_bank_card(GOOD_CARD)
+        assert not validators.is_bank_card(GOOD_CARD + "\n")
+
+    def test_a_name_with_a_newline_is_not_a_name(self):
+        assert validators.is_person_name("王豆豆")
+        assert not validators.is_person_name("王豆豆\n")
