@@ -75,7 +75,8 @@ def raise_after_clean_pay_off(user: User, *, loan_code: str) -> CreditLimitChang
 def _change(user: User, new_limit, *, cause: str, by=None, reason: str = "", loan_code: str = "") -> CreditLimitChange | None:
     """Lock the customer, work out the new limit from the current one, write it and its history."""
     with transaction.atomic():
-        locked = User.objects.select_for_update().get(pk=user.pk)
+        # The caller's class (a Customer from the back office) names the log row's page.
+        locked = type(user)._base_manager.select_for_update().get(pk=user.pk)
         before = locked.total_credit
         limit = new_limit(before)
         if before == limit:

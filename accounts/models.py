@@ -1,10 +1,11 @@
 import uuid
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 
 from cashloan.models import MoneyField
+from messaging.masking import mask_mobile
 
 from .fields import EncryptedCharField
 
@@ -33,11 +34,51 @@ class User(AbstractUser):
         verbose_name_plural = "用户"
 
     def __str__(self) -> str:
-        return self.mobile or self.username
+        """Staff by their user name; a customer by the masked mobile, so no page that names a
+        customer shows the full number (CONTRACT §11: a full mobile is shown only when logged)."""
+        if self.is_staff or not self.mobile:
+            return self.username
+        return mask_mobile(self.mobile)
 
     @property
     def verifications_complete(self) -> bool:
         return self.real_name_verified and self.bank_card_verified and self.mobile_verified and self.info_completed
+
+
+class CustomerManager(UserManager):
+    def get_queryset(self):
+        return super().get_queryset().filter(is_staff=False)
+
+
+class StaffManager(UserManager):
+    def get_queryset(self):
+        return super().get_queryset().filter(is_staff=True)
+
+
+class Customer(User):
+    """The app's customers (``is_staff`` off): the back office's 客户 list and customer page."""
+
+    objects = CustomerManager()
+
+    class Meta:
+        proxy = True
+        verbose_name = "客户"
+        verbose_name_plural = "客户"
+        permissions = [
+            ("change_customer_flags", "调整客户的黑名单与风险标记"),
+            ("reveal_customer", "查看客户完整的手机号、身份证号与银行卡号（记入操作日志）"),
+        ]
+
+
+class Staff(User):
+    """Back-office staff (``is_staff`` on): the 职员 list, where superusers give roles."""
+
+    objects = StaffManager()
+
+    class Meta:
+        proxy = True
+        verbose_name = "职员"
+        verbose_name_plural = "职员"
 
 
 class AppType(models.TextChoices):
@@ -280,3 +321,32 @@ class CreditLimitChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.get_cause_display()}"
+
+
+class FlagChange(models.Model):
+    """Every change of a customer's blacklist or risk flag, with who, when and why (CONTRACT §11).
+
+    Written only by ``accounts.flags``.
+    """
+
+    class Flag(models.TextChoices):
+        BLACKLIST = "is_blacklisted", "黑名单"
+        RISK = "is_risk", "风险客户"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="flag_changes", verbose_name="客户")
+    flag = models.CharField("标记", max_length=20, choices=Flag.choices)
+    before = models.BooleanField("调整前")
+    after = models.BooleanField("调整后")
+    reason = models.CharField("原因", max_length=200)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="操作人"
+    )
+    changed_at = models.DateTimeField("时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "标记变更"
+        verbose_name_plural = "标记变更"
+        ordering = ["-changed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.get_flag_display()}"
