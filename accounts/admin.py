@@ -1,203 +1,172 @@
-"""The back office for customers (zh-hans): verification state, flags, credit, devices,
-feedback and app versions. ID and bank-card numbers are only ever shown masked here."""
+"""The back office of accounts (zh-hans): staff (职员), devices, feedback and app versions.
+
+Customers have their own list and page (``backoffice.admin``: 客户); the user table is not
+offered as such. ID and bank-card numbers and mobiles are only ever shown masked here.
+"""
 
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import get_object_or_404, redirect
-from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.shortcuts import redirect
 from django.utils.html import format_html
 
-from cashloan.admin_actions import StaffAdminMixin
+from cashloan.admin_actions import StaffAdminMixin, staff_action
+from cashloan.admin_helpers import customer_link
+from messaging.masking import mask_mobile
 
-from . import credit_limits
-from .crypto import mask_number
-from .models import AppVersion, BankCard, Contact, CreditLimitChange, Device, Feedback, Identity, PersonalInfo, User
+from .models import FEEDBACK_SOURCES, AppVersion, Device, Feedback, Staff
+from .services.feedback import handle_feedback
 
-SET_CREDIT_LIMIT = "accounts.set_credit_limit"
-
-
-class IdentityInline(admin.StackedInline):
-    model = Identity
-    can_delete = False
-    extra = 0
-    max_num = 0
-    fields = ["real_name", "masked_id_number", "verified_at"]
-    readonly_fields = fields
-
-    @admin.display(description="身份证号")
-    def masked_id_number(self, obj):
-        return mask_number(obj.id_number)
+HANDLE_FEEDBACK = "accounts.handle_feedback"
 
 
-class BankCardInline(admin.StackedInline):
-    model = BankCard
-    can_delete = False
-    extra = 0
-    max_num = 0
-    fields = ["masked_card_number", "reserved_mobile", "verified_at"]
-    readonly_fields = fields
+@admin.register(Staff)
+class StaffAdmin(StaffAdminMixin, DjangoUserAdmin):
+    """职员: superusers add staff and give them a role (a group, ``cashloan.roles``)."""
 
-    @admin.display(description="银行卡号")
-    def masked_card_number(self, obj):
-        return mask_number(obj.card_number)
-
-
-class PersonalInfoInline(admin.StackedInline):
-    model = PersonalInfo
-    can_delete = False
-    extra = 0
-    max_num = 0
-    fields = [field.name for field in PersonalInfo._meta.fields if field.name not in ("id", "user")]
-    readonly_fields = fields
-
-
-class ContactInline(admin.TabularInline):
-    model = Contact
-    extra = 0
-    fields = ["rel_type", "real_name", "phone_num", "updated_at"]
-    readonly_fields = ["updated_at"]
-
-
-class DeviceInline(admin.TabularInline):
-    model = Device
-    extra = 0
-    can_delete = False
-    fields = ["app_type", "token", "first_login_at", "last_login_at"]
-    readonly_fields = fields
-
-
-class CreditLimitChangeInline(admin.TabularInline):
-    """授信额度变更记录: every change of the limit with its cause (CONTRACT §12), read-only."""
-
-    model = CreditLimitChange
-    fk_name = "user"
-    extra = 0
-    max_num = 0
-    can_delete = False
-    verbose_name_plural = "授信额度变更记录"
-    fields = ["changed_at", "cause", "before", "after", "reason", "loan_code", "changed_by"]
-    readonly_fields = fields
-    ordering = ["-changed_at", "-id"]
+    list_display = ["username", "real_name", "roles", "is_active", "is_superuser", "last_login", "date_joined"]
+    list_filter = ["groups", "is_active", "is_superuser"]
+    search_fields = ["username", "real_name", "email"]
+    ordering = ["username"]
+    fieldsets = [
+        (None, {"fields": ["username", "password"]}),
+        ("个人信息", {"fields": ["real_name", "email"]}),
+        ("角色与权限", {"fields": ["is_active", "is_superuser", "groups", "user_permissions"]}),
+        ("重要日期", {"fields": ["last_login", "date_joined"]}),
+    ]
+    add_fieldsets = [(None, {"classes": ["wide"], "fields": ["username", "real_name", "password1", "password2", "groups"]})]
+    readonly_fields = ["last_login", "date_joined"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("changed_by")
+        return super().get_queryset(request).prefetch_related("groups")
+
+    @admin.display(description="角色")
+    def roles(self, staff) -> str:
+        return "、".join(group.name for group in staff.groups.all()) or ("超级用户" if staff.is_superuser else "无")
+
+    def save_model(self, request, obj, form, change):
+        obj.is_staff = True  # what makes a login staff: the 职员 list is theirs
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(Device)
+class DeviceAdmin(StaffAdminMixin, admin.ModelAdmin):
+    list_display = ["customer", "app_type", "token", "first_login_at", "last_login_at"]
+    list_filter = ["app_type"]
+    search_fields = ["=user__mobile", "token"]
+    search_help_text = "输入完整手机号或设备 token"
+    list_select_related = ["user"]
+    readonly_fields = ["customer", "app_type", "token", "first_login_at", "last_login_at"]
+    fields = readonly_fields
+
+    @admin.display(description="客户", ordering="user__mobile")
+    def customer(self, device):
+        return customer_link(device.user)
+
+    def has_add_permission(self, request):
+        return False
 
     def has_change_permission(self, request, obj=None):
         return False
 
 
-class CreditLimitForm(forms.Form):
-    limit = forms.DecimalField(
-        label="新的总授信额度（元）", required=False, min_value=0, max_digits=14, decimal_places=2, help_text="留空表示不限额度"
+class FeedbackSourceFilter(admin.SimpleListFilter):
+    title = "来源"
+    parameter_name = "source"
+
+    def lookups(self, request, model_admin):
+        return list(FEEDBACK_SOURCES.items())
+
+    def queryset(self, request, queryset):
+        return queryset.filter(source=self.value()) if self.value() else queryset
+
+
+class HandledFilter(admin.SimpleListFilter):
+    title = "处理状态"
+    parameter_name = "handled"
+
+    def lookups(self, request, model_admin):
+        return [("no", "待处理"), ("yes", "已处理")]
+
+    def queryset(self, request, queryset):
+        if self.value() in ("no", "yes"):
+            return queryset.filter(handled_at__isnull=self.value() == "no")
+        return queryset
+
+
+class ReplyForm(forms.Form):
+    reply = forms.CharField(
+        label="回复内容", required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 4, "cols": 60}),
+        help_text="作为客户消息发给提交意见的客户；留空则只标记为已处理",
     )
-    reason = forms.CharField(label="调整原因", max_length=200, help_text="必填，记入额度变更记录和操作日志")
 
-
-@admin.register(User)
-class UserAdmin(StaffAdminMixin, DjangoUserAdmin):
-    list_display = [
-        "mobile", "real_name", "real_name_verified", "bank_card_verified", "mobile_verified", "info_completed",
-        "is_blacklisted", "is_risk", "total_credit", "date_joined",
-    ]
-    list_filter = ["real_name_verified", "bank_card_verified", "mobile_verified", "info_completed", "is_blacklisted", "is_risk", "is_staff", "is_active"]
-    list_editable = ["is_blacklisted", "is_risk"]
-    search_fields = ["mobile", "username", "real_name"]
-    ordering = ["-date_joined"]
-    fieldsets = [
-        (None, {"fields": ["username", "password"]}),
-        ("客户信息", {"fields": ["mobile", "real_name"]}),
-        ("认证状态", {"fields": ["real_name_verified", "bank_card_verified", "mobile_verified", "info_completed"]}),
-        ("风控与授信", {"fields": ["is_blacklisted", "is_risk", "credit_limit"]}),
-        ("权限", {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"], "classes": ["collapse"]}),
-        ("重要日期", {"fields": ["last_login", "date_joined"]}),
-    ]
-    add_fieldsets = [
-        (None, {"classes": ["wide"], "fields": ["username", "mobile", "password1", "password2"]}),
-    ]
-    readonly_fields = ["last_login", "date_joined", "credit_limit"]
-    inlines = [IdentityInline, BankCardInline, PersonalInfoInline, ContactInline, DeviceInline, CreditLimitChangeInline]
-
-    # --- the credit limit: changed only through its form, with a reason ----------------------
-
-    @admin.display(description="总授信额度")
-    def credit_limit(self, user: User) -> str:
-        shown = "不限额" if user.total_credit is None else f"{user.total_credit:.2f} 元"
-        if user.pk is None:
-            return shown
-        url = reverse("admin:accounts_user_credit_limit", args=[user.pk])
-        return format_html('{} <a class="button" href="{}">调整授信额度</a>', shown, url)
-
-    def get_urls(self):
-        view = self.admin_site.admin_view(self.credit_limit_view)
-        return [path("<int:user_id>/credit-limit/", view, name="accounts_user_credit_limit"), *super().get_urls()]
-
-    def credit_limit_view(self, request, user_id: int):
-        if not request.user.has_perm(SET_CREDIT_LIMIT):
-            raise PermissionDenied
-        customer = get_object_or_404(User, pk=user_id)
-        form = CreditLimitForm(request.POST or None, initial={"limit": customer.total_credit})
-        if request.method == "POST" and form.is_valid():
-            try:
-                change = credit_limits.set_credit_limit(
-                    customer, form.cleaned_data["limit"], by=request.user, reason=form.cleaned_data["reason"]
-                )
-            except ValidationError as error:
-                form.add_error(None, error)
-            else:
-                text = "授信额度未变化" if change is None else f"已将 {customer} 的授信额度调整为 {credit_limits.shown(change.after)}"
-                self.message_user(request, text, messages.SUCCESS if change else messages.WARNING)
-                return redirect("admin:accounts_user_change", customer.pk)
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "original": customer,
-            "title": f"调整授信额度：{customer}",
-            "form": form,
-            "current": credit_limits.shown(customer.total_credit),
-        }
-        return TemplateResponse(request, "admin/accounts/user/credit_limit.html", context)
-
-    def get_fieldsets(self, request, obj=None):
-        """Who may not change the user (a loan officer reading a customer's file) sees neither the
-        password's hash details nor the 重置密码 button that would lead them to a 403."""
-        fieldsets = super().get_fieldsets(request, obj)
-        if obj is None or self.has_change_permission(request, obj):
-            return fieldsets
-        return [
-            (name, {**options, "fields": [field for field in options["fields"] if field != "password"]})
-            for name, options in fieldsets
-        ]
-
-
-@admin.register(Device)
-class DeviceAdmin(StaffAdminMixin, admin.ModelAdmin):
-    list_display = ["user", "app_type", "token", "first_login_at", "last_login_at"]
-    list_filter = ["app_type"]
-    search_fields = ["user__mobile", "token"]
-    list_select_related = ["user"]
-    readonly_fields = ["user", "app_type", "token", "first_login_at", "last_login_at"]
-
-    def has_add_permission(self, request):
-        return False
+    def reason_text(self) -> str:
+        reply = self.cleaned_data.get("reply", "").strip()
+        return f"回复：{reply}" if reply else "未回复"
 
 
 @admin.register(Feedback)
 class FeedbackAdmin(StaffAdminMixin, admin.ModelAdmin):
-    list_display = ["mobile", "source", "short_suggestion", "user", "created_at"]
-    list_filter = ["source", "created_at"]
-    search_fields = ["mobile", "suggestion"]
-    list_select_related = ["user"]
-    readonly_fields = ["mobile", "source", "suggestion", "user", "created_at"]
+    """意见反馈: operators read it and handle it (回复并标记为已处理, a customer message)."""
+
+    list_display = ["masked_mobile", "source_text", "short_suggestion", "customer", "created_at", "status", "handled_by"]
+    list_filter = [HandledFilter, FeedbackSourceFilter, "created_at"]
+    search_fields = ["=mobile", "suggestion"]
+    search_help_text = "输入完整手机号或意见内容"
+    list_select_related = ["user", "handled_by"]
+    actions = ["handle"]
+    fields = ["masked_mobile", "source_text", "suggestion", "customer", "created_at", "status", "handled_by", "handled_at", "reply"]
+    readonly_fields = fields
+    change_form_template = "admin/accounts/feedback/change_form.html"
+
+    @admin.display(description="手机号", ordering="mobile")
+    def masked_mobile(self, feedback):
+        return mask_mobile(feedback.mobile)
+
+    @admin.display(description="来源", ordering="source")
+    def source_text(self, feedback):
+        return feedback.source_label
 
     @admin.display(description="意见")
-    def short_suggestion(self, obj):
-        return obj.suggestion if len(obj.suggestion) <= 40 else obj.suggestion[:40] + "…"
+    def short_suggestion(self, feedback):
+        return feedback.suggestion if len(feedback.suggestion) <= 40 else feedback.suggestion[:40] + "…"
+
+    @admin.display(description="客户")
+    def customer(self, feedback):
+        return customer_link(feedback.user) if feedback.user else "未登录提交"
+
+    @admin.display(description="处理状态", ordering="handled_at")
+    def status(self, feedback):
+        return "已处理" if feedback.handled_at else format_html('<strong>{}</strong>', "待处理")
 
     def has_add_permission(self, request):
         return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_handle_permission(self, request) -> bool:
+        return request.user.has_perm(HANDLE_FEEDBACK)
+
+    @staff_action(
+        description="回复并标记为已处理", verb="处理意见反馈", unit="条", permissions=["handle"], fields=["handled_by"], form=ReplyForm,
+    )
+    def handle(self, request, feedback, form):
+        return handle_feedback(feedback, by=request.user, reply=form.cleaned_data.get("reply", ""))
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        feedback = self.get_object(request, object_id)
+        can_reply = feedback is not None and feedback.handled_at is None and self.has_handle_permission(request)
+        extra_context = {**(extra_context or {}), "reply_form": ReplyForm() if can_reply else None}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def response_action(self, request, queryset):
+        """The reply form of a feedback's page comes back to that page."""
+        response = super().response_action(request, queryset)
+        back = request.POST.get("back_to_feedback", "")
+        if response is not None and response.status_code == 302 and back.isdigit():
+            return redirect("admin:accounts_feedback_change", back)
+        return response
 
 
 @admin.register(AppVersion)

@@ -248,8 +248,17 @@ class Device(models.Model):
         return f"{self.user} {self.get_app_type_display()}"
 
 
+FEEDBACK_SOURCES = {"1": "安卓 App", "2": "iOS App", "3": "其他"}
+
+
+def feedback_source_label(source: str) -> str:
+    """The seed leaves ``source`` open; the app sends its ``appType`` (1 安卓, 2 iOS)."""
+    return FEEDBACK_SOURCES.get(source, f"其他（{source}）" if source else "未说明")
+
+
 class Feedback(models.Model):
-    """A suggestion sent from the app (seed §16)."""
+    """A suggestion sent from the app (seed §16); an operator handles it, replying with a
+    customer message or not (``accounts.services.feedback.handle_feedback``)."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="feedback", verbose_name="登录用户"
@@ -258,14 +267,24 @@ class Feedback(models.Model):
     source = models.CharField("来源", max_length=20)
     suggestion = models.TextField("意见")
     created_at = models.DateTimeField("提交时间", auto_now_add=True)
+    handled_at = models.DateTimeField("处理时间", null=True, blank=True)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="处理人"
+    )
+    reply = models.TextField("回复", blank=True, help_text="作为客户消息发给提交意见的客户")
 
     class Meta:
         verbose_name = "意见反馈"
         verbose_name_plural = "意见反馈"
         ordering = ["-created_at"]
+        permissions = [("handle_feedback", "处理意见反馈（回复客户）")]
 
     def __str__(self) -> str:
-        return f"{self.mobile} {self.created_at:%Y-%m-%d}"
+        return f"{mask_mobile(self.mobile)} {self.created_at:%Y-%m-%d}"
+
+    @property
+    def source_label(self) -> str:
+        return feedback_source_label(self.source)
 
 
 class AppVersion(models.Model):

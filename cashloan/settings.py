@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "loans",
     "risk",
     "messaging",
+    "backoffice",  # last: the pages that read across the apps above
 ]
 
 MIDDLEWARE = [
@@ -179,6 +180,7 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # --- Internationalisation: the back office is for Chinese-speaking staff ------------
 LANGUAGE_CODE = "zh-hans"
+LOCALE_PATHS = [BASE_DIR / "locale"]  # Django's own admin strings its zh-hans catalogue lacks
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True

@@ -8,6 +8,7 @@ from .health import healthz
 
 admin.site.site_header = "现金贷管理后台"
 admin.site.site_title = "现金贷管理后台"
+admin.site.site_url = None  # no public site behind the back office: no 查看站点 link to a 404
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),

@@ -6,4 +6,5 @@ BOOKS_PERMISSIONS: list[str] = [
     "ledger.view_loanstatement",
     "ledger.view_reconciliation",
     "ledger.export_journalentry",
+    "accounts.view_customer",  # the customers behind the loans (and their export)
 ]

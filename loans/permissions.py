@@ -14,5 +14,6 @@ LOAN_OFFICER_PERMISSIONS = [
     "loans.view_statuschange",
     REVIEW_PERMISSION,
     "products.view_product",
-    "accounts.view_user",
+    "accounts.view_customer",
+    "accounts.reveal_customer",
 ]

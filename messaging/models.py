@@ -1,3 +1,4 @@
+import re
 import uuid
 
 from django.conf import settings
@@ -86,6 +87,29 @@ class SystemMessage(models.Model):
             raise ValidationError({"event_url": "活动消息需要填写活动链接"})
 
 
+SMS_PURPOSES = {
+    "register": "注册验证码",
+    "reset_password": "重置密码验证码",
+    "submitted": "提交审核",
+    "approved": "审核通过",
+    "rejected": "审核拒绝",
+    "disbursed": "放款通知",
+    "reminder": "还款提醒",
+    "repaid": "还款成功",
+    "overdue": "逾期提醒",
+    "dunning": "催收",
+}
+CODE_PURPOSES = ("register", "reset_password")
+_CODE = re.compile(r"\d{4,8}")
+
+
+def sms_purpose_label(purpose: str) -> str:
+    """The SMS's purpose in words (an unknown one as 其他, with its code)."""
+    if not purpose:
+        return "其他"
+    return SMS_PURPOSES.get(purpose, f"其他（{purpose}）")
+
+
 class SmsMessage(models.Model):
     """Every SMS the system sends, recorded before it is handed to the gateway.
 
@@ -116,7 +140,16 @@ class SmsMessage(models.Model):
         permissions = [("resend_smsmessage", "可以重新发送短信")]
 
     def __str__(self) -> str:
-        return f"{mask_mobile(self.mobile)} {self.purpose}"
+        return f"{mask_mobile(self.mobile)} {self.purpose_label}"
+
+    @property
+    def purpose_label(self) -> str:
+        return sms_purpose_label(self.purpose)
+
+    @property
+    def masked_text(self) -> str:
+        """The text as staff may read it: a one-time code never shows (CONTRACT §11)."""
+        return _CODE.sub("******", self.text) if self.purpose in CODE_PURPOSES else self.text
 
 
 class H5Page(models.Model):

@@ -20,6 +20,8 @@ OPERATOR_PERMISSIONS: list[str] = [
     "accounts.change_appversion",
     "accounts.delete_appversion",
     "accounts.view_feedback",
+    "accounts.handle_feedback",
+    "accounts.view_customer",  # the customer page a message or a suggestion links to
     "messaging.view_smsmessage",
     "messaging.resend_smsmessage",
 ]

@@ -9,7 +9,9 @@ RISK_MANAGER_PERMISSIONS = [
     "risk.change_riskrule",
     DRY_RUN_PERMISSION,
     "loans.view_loanapplication",  # the decisions the rules took, and the dry run's comparison
-    "accounts.view_user",  # the customer page, where the credit limit is set
+    "accounts.view_customer",  # the customer page, where the flags and the credit limit are set
+    "accounts.reveal_customer",
+    "accounts.change_customer_flags",
     "accounts.set_credit_limit",
     "accounts.view_creditlimitchange",
 ]

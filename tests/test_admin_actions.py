@@ -51,16 +51,13 @@ def test_a_malformed_selection_is_a_message_not_a_500(client, model, action, con
     assert "所选对象无效，请在列表中重新勾选后再操作。" in [str(m) for m in get_messages(response.wsgi_request)]
 
 
-def test_a_list_edit_is_logged_before_and_after(client):
-    """CONTRACT §11: a bulk change from the list's editable columns, one row per customer."""
-    staff = UserFactory(is_staff=True, is_superuser=True)
-    client.force_login(staff)
-    customer = UserFactory(is_blacklisted=False)
-    data = {
-        "form-TOTAL_FORMS": "1", "form-INITIAL_FORMS": "1", "form-0-id": str(customer.pk), "form-0-is_blacklisted": "on",
-        "_save": "保存",
-    }
-    response = client.post(reverse("admin:accounts_user_changelist"), data)
+def test_a_form_change_is_logged_before_and_after(client):
+    """CONTRACT §11: a change through a change form, each changed field's before → after."""
+    superuser = UserFactory(is_staff=True, is_superuser=True)
+    client.force_login(superuser)
+    officer = UserFactory(is_staff=True, username="officer7", mobile=None)
+    data = {"username": "officer7", "real_name": "李四", "email": "", "is_active": "on", "_save": "保存"}
+    response = client.post(reverse("admin:accounts_staff_change", args=[officer.pk]), data)
     assert response.status_code == 302
-    entry = LogEntry.objects.get(object_id=str(customer.pk))
-    assert entry.user == staff and "黑名单：否 → 是" in entry.get_change_message()
+    entry = LogEntry.objects.get(object_id=str(officer.pk))
+    assert entry.user == superuser and "姓名：（空） → 李四" in entry.get_change_message()

@@ -1,6 +1,7 @@
 """The back office (zh-hans, masked numbers) and the demo data."""
 
 import io
+import re
 
 import pytest
 from django.contrib.auth.models import Group
@@ -26,22 +27,24 @@ def customer():
 
 
 class TestAdmin:
-    def test_user_page_masks_numbers(self, admin_client, customer):
-        page = admin_client.get(f"/admin/accounts/user/{customer.pk}/change/").content.decode()
-        assert GOOD_ID not in page and GOOD_CARD not in page
+    def test_the_customer_page_masks_numbers(self, admin_client, customer):
+        page = admin_client.get(f"/admin/accounts/customer/{customer.pk}/change/").content.decode()
+        assert GOOD_ID not in page and GOOD_CARD not in page and customer.mobile not in page
         assert GOOD_ID[:6] + "********" + GOOD_ID[-4:] in page
         assert GOOD_CARD[:6] + "*********" + GOOD_CARD[-4:] in page
         assert "黑名单" in page and "总授信额度" in page
 
-    def test_user_list_searches_by_mobile(self, admin_client, customer):
+    def test_the_customer_list_searches_by_the_full_mobile_and_shows_it_masked(self, admin_client, customer):
         other = UserFactory()
-        page = admin_client.get("/admin/accounts/user/", {"q": customer.mobile}).content.decode()
-        assert customer.mobile in page and other.mobile not in page
+        page = admin_client.get("/admin/accounts/customer/", {"q": customer.mobile}).content.decode()
+        assert str(customer) in page and str(other) not in page
+        shown = re.sub(r'href="[^"]*"', "", page[page.index("<tbody>"):page.index("</tbody>")])  # links keep the search
+        assert customer.mobile not in shown
 
-    def test_flags_are_editable_in_the_list_but_the_credit_only_with_a_reason(self, admin_client, customer):
-        """CONTRACT §12: the risk manager sets a limit with a reason (tests/accounts/test_credit_limits.py)."""
-        page = admin_client.get("/admin/accounts/user/").content.decode()
-        assert 'name="form-0-total_credit"' not in page and 'name="form-0-is_blacklisted"' in page
+    def test_neither_flags_nor_credit_are_editable_in_the_list(self, admin_client, customer):
+        """Issue 15: flags change only through the action with a reason (tests/backoffice)."""
+        page = admin_client.get("/admin/accounts/customer/").content.decode()
+        assert 'name="form-0-total_credit"' not in page and 'name="form-0-is_blacklisted"' not in page
 
     def test_a_loan_officer_reads_the_file_without_password_details(self, client, customer):
         """Issue 10 item 8: no 重置密码 button (it led to a 403) and no hash details."""

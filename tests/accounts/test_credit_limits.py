@@ -86,7 +86,7 @@ class TestAdmin:
     def test_the_form_needs_a_reason_and_the_page_shows_the_history(self, client):
         manager, customer = staff_in("风控"), VerifiedUserFactory(total_credit=D("1000.00"))
         client.force_login(manager)
-        url = f"/admin/accounts/user/{customer.pk}/credit-limit/"
+        url = f"/admin/accounts/customer/{customer.pk}/credit-limit/"
         page = client.get(url).content.decode()
         assert "当前总授信额度：<strong>1000.00</strong>" in page
         refused = client.post(url, {"limit": "2000.00", "reason": ""})
@@ -95,7 +95,7 @@ class TestAdmin:
         assert client.post(url, {"limit": "", "reason": "白名单客户"}).status_code == 302
         customer.refresh_from_db()
         assert customer.total_credit is None
-        page = client.get(f"/admin/accounts/user/{customer.pk}/change/").content.decode()
+        page = client.get(f"/admin/accounts/customer/{customer.pk}/change/").content.decode()
         assert "授信额度变更记录" in page and "提额申请" in page and "白名单客户" in page and "风控调整" in page
         assert "不限额" in page and "调整授信额度" in page
 
@@ -103,6 +103,6 @@ class TestAdmin:
     def test_other_roles_cannot_set_a_limit(self, client, role):
         customer = VerifiedUserFactory(total_credit=D("1000.00"))
         client.force_login(staff_in(role))
-        assert client.post(f"/admin/accounts/user/{customer.pk}/credit-limit/", {"limit": "9000", "reason": "x"}).status_code == 403
+        assert client.post(f"/admin/accounts/customer/{customer.pk}/credit-limit/", {"limit": "9000", "reason": "x"}).status_code == 403
         customer.refresh_from_db()
         assert customer.total_credit == D("1000.00")
