@@ -1,0 +1,28 @@
+"""``{% role_dashboard %}``: each role's panels above the admin's app list (``backoffice.dashboard``)."""
+
+from django import template
+from django.utils import timezone
+
+from cashloan.admin_helpers import staff_with
+from backoffice import dashboard
+
+register = template.Library()
+
+
+@register.inclusion_tag("admin/backoffice/role_dashboard.html", takes_context=True)
+def role_dashboard(context):
+    request = context.get("request")
+    today = timezone.localdate()
+    form, start, end = dashboard.date_range(request.GET if request else None, today)
+    panels = {}
+    if staff_with(context, dashboard.REVIEW):
+        officer = dashboard.officer_panel(request.user, start, end, today)
+        panels["officer"] = officer
+        panels["officer_chart"] = dashboard.bars_svg([officer.per_day], "每日审核笔数", "笔")
+    if staff_with(context, dashboard.BOOKS):
+        finance = dashboard.finance_panel(start, end)
+        panels["finance"] = finance
+        panels["finance_chart"] = dashboard.bars_svg([finance.disbursed_per_day, finance.repaid_per_day], "每日放款与还款金额", "元")
+    if staff_with(context, dashboard.SCHEDULES):
+        panels["buckets"] = dashboard.overdue_buckets(today)
+    return {"panels": panels, "form": form, "start": start, "end": end, "request": request}
