@@ -121,13 +121,13 @@ def _change_one(modeladmin, request, obj, bound, change, verb: str, fields: Sequ
 
 
 def field_values(obj: models.Model, names: Sequence[str | tuple[str, str]]) -> dict[str, Any]:
-    """``{label: value as shown}`` of the named fields (choices by their label); a field is
-    named alone (its verbose name is the label) or as ``(name, label)``."""
+    """``{label: value as shown}`` of the named fields (choices by their label, related objects
+    by their name); a field is named alone (its verbose name is the label) or as ``(name, label)``."""
     values = {}
     for entry in names:
         name, label = entry if isinstance(entry, tuple) else (entry, None)
         field = obj._meta.get_field(name)
-        value = getattr(obj, field.attname)
+        value = getattr(obj, field.name if field.many_to_one else field.attname)  # a related object by its name
         if field.choices:
             value = dict(field.flatchoices).get(value, value)
         values[label or str(field.verbose_name)] = value
