@@ -38,18 +38,24 @@ def _names() -> dict[str, str]:
 
 
 def region_name(code: str | None) -> str:
-    """``"110000"`` → 北京市, ``"440300"`` → 广东省深圳市, ``"440305"`` → 广东省深圳市南山区;
-    a code the table does not know → 未知地区 (with the code, so staff can still look it up)."""
+    """``"110000"`` → 北京市, ``"440300"`` → 广东省深圳市, ``"440305"`` → 广东省深圳市南山区; a
+    prefix of 2 or 4 digits (``"44"``, ``"4403"``) reads the same way. A code the table does not
+    know → 未知地区 with the code, so staff can still look it up."""
     code = (code or "").strip()
     names = _names()
-    if len(code) != 6 or not code.isascii() or not code.isdigit() or code[:2] not in names:
+    if len(code) not in (2, 4, 6) or not code.isascii() or not code.isdigit() or code[:2] not in names:
         return f"{UNKNOWN}（{code}）" if code else UNKNOWN
     parts = [names[code[:2]]]
     for key in (code[:4], code):
         name = names.get(key)
-        if name and name not in parts and key != code[:2]:
+        if len(key) > 2 and name and name not in parts:
             parts.append(name)
     return "".join(parts)
+
+
+def code_with_name(code: str) -> str:
+    """``"6501"`` → ``"6501（新疆维吾尔自治区乌鲁木齐市）"``: a code staff typed, with its place."""
+    return f"{code}（{region_name(code)}）"
 
 
 def province_name(code: str | None) -> str:

@@ -27,3 +27,13 @@ def rate_str(value) -> str:
     if value is None:
         return ""
     return f"{Decimal(value).quantize(Decimal('0.0001'), rounding=ROUND_HALF_UP):.4f}"
+
+
+def percent_str(value) -> str:
+    """A rate as staff read it: ``Decimal("0.3600")`` → ``"36%"``, ``"0.3626"`` → ``"36.26%"``
+    (at most two decimals, half-up, trailing zeros dropped)."""
+    if value is None or value == "":
+        return ""
+    figure = (Decimal(value) * 100).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    text = f"{figure:f}".rstrip("0").rstrip(".") if "." in f"{figure:f}" else f"{figure:f}"
+    return f"{text}%"

@@ -17,7 +17,7 @@ from decimal import Decimal
 
 from django.conf import settings
 
-from cashloan.money import rate_str
+from cashloan.money import percent_str
 from products import rules
 from products.checks import Assessment
 from products.rules import Limit, ProductLimits
@@ -27,12 +27,12 @@ from .quotes import QuoteRequest, above_cap, loan_terms, service_fee
 
 
 def describe(combination: QuoteRequest) -> str:
-    """``金额 500.00 元，期限 7 日，一次性还本付息，还款间隔 1 日，年化利率 0.3600``."""
+    """``金额 500.00 元，期限 7 日，一次性还本付息，还款间隔 1 日，年化利率 36%``."""
     return (
         f"金额 {combination.amount:.2f} 元，期限 {combination.term_count} {rules.TERM_UNIT_DATA[str(combination.term_unit)]}，"
         f"{rules.REPAY_TYPE_DATA[str(combination.repay_type)]}，"
         f"还款间隔 {combination.interval_count} {rules.REPAY_TERM_UNIT_DATA[str(combination.interval_unit)]}，"
-        f"年化利率 {rate_str(combination.rate)}"
+        f"年化利率 {percent_str(combination.rate)}"
     )
 
 
@@ -42,7 +42,7 @@ class WorstCost:
     combination: QuoteRequest  # a request the product allows
 
     def describe(self) -> str:
-        figure = "无法计算（到账金额为 0）" if self.cost is None else rate_str(self.cost)
+        figure = "无法计算（到账金额为 0）" if self.cost is None else percent_str(self.cost)
         return f"{figure}（{describe(self.combination)}）"
 
 
@@ -59,7 +59,7 @@ def assess_product(product, limits: ProductLimits) -> Assessment:
     figures = {"worst_annual_cost": recorded, "worst_cost_terms": worst.describe()[:300]}
     if not above_cap(worst.cost):
         return Assessment(figures=figures)
-    error = f"最高年化综合成本 {worst.describe()}超过上限 {rate_str(settings.ANNUAL_COST_CAP)}（ANNUAL_COST_CAP），不能保存"
+    error = f"最高年化综合成本 {worst.describe()}超过上限 {percent_str(settings.ANNUAL_COST_CAP)}（ANNUAL_COST_CAP），不能保存"
     return Assessment(errors=[error], figures=figures)
 
 

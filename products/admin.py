@@ -17,7 +17,7 @@ from django import forms
 from django.contrib import admin
 
 from cashloan.admin_actions import ReasonForm, StaffAdminMixin, staff_action
-from cashloan.money import money_str, rate_str
+from cashloan.money import money_str, percent_str
 
 from . import checks, rules, services
 from .models import LimitType, Product
@@ -95,7 +95,7 @@ class ProductAdmin(StaffAdminMixin, admin.ModelAdmin):
 
     @admin.display(description="最高年化综合成本", ordering="worst_annual_cost")
     def worst_cost(self, product: Product) -> str:
-        return rate_str(product.worst_annual_cost) or "—"
+        return percent_str(product.worst_annual_cost) or "—"
 
     @admin.display(description="最高年化综合成本")
     def worst_cost_with_terms(self, product: Product) -> str:
@@ -122,8 +122,8 @@ class ProductAdmin(StaffAdminMixin, admin.ModelAdmin):
     @admin.display(description="年化利率")
     def rate_limits(self, product: Product) -> str:
         if product.interest_rate_limit_type == LimitType.RANGE:
-            return f"{rate_str(product.min_interest_rate)} – {rate_str(product.max_interest_rate)}"
-        return product.interest_rates
+            return f"{percent_str(product.min_interest_rate)} – {percent_str(product.max_interest_rate)}"
+        return _rates_text(product.interest_rates)
 
     @admin.display(description="还款方式")
     def repay_type_names(self, product: Product) -> str:
@@ -159,6 +159,14 @@ class ProductAdmin(StaffAdminMixin, admin.ModelAdmin):
     )
     def take_off_sale(self, request, product, form):
         return services.set_on_sale(product, False)
+
+
+def _rates_text(text: str) -> str:
+    """``"0.24,0.36"`` → ``"24%、36%"`` (a list that does not parse is shown as it is)."""
+    try:
+        return "、".join(percent_str(rate) for rate in rules.parse_rates(text))
+    except rules.RuleError:
+        return text
 
 
 def _parses(text: str) -> bool:

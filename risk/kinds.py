@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, ClassVar
 
+from accounts.regions import code_with_name
+
 from .facts import DEVICE_WINDOW_DAYS, Facts
 
 
@@ -85,7 +87,7 @@ class PrefixesParam(Param):
         return prefixes
 
     def show(self, value) -> str:
-        return ", ".join(value)
+        return "、".join(code_with_name(prefix) for prefix in value)
 
 
 # --- the kinds ---------------------------------------------------------------------------------
@@ -178,9 +180,10 @@ def kind_label(code: str) -> str:
 
 
 # What the rules saw, in words (the keys of ``Finding.seen``).
+REGION_KEYS = ("id_region", "prefix")  # region codes, shown with the place they name
 SEEN_LABELS = {
     "age": "年龄",
-    "id_region": "身份证地区代码",
+    "id_region": "身份证地区代码",  # shown with the place (REGION_KEYS)
     "prefix": "命中前缀",
     "account_age_days": "注册天数",
     "contacts": "紧急联系人",
@@ -201,7 +204,15 @@ def seen_text(seen: Mapping, error: str = "") -> str:
     """``年龄 61；…`` (or the error of a rule that raised)."""
     if error:
         return f"规则出错：{error}"
-    return "；".join(f"{SEEN_LABELS.get(key, key)} {'（无）' if value is None else value}" for key, value in seen.items())
+    return "；".join(f"{SEEN_LABELS.get(key, key)} {_seen_value(key, value)}" for key, value in seen.items())
+
+
+def _seen_value(key: str, value) -> str:
+    if value is None:
+        return "（无）"
+    if key in REGION_KEYS:
+        return code_with_name(str(value))
+    return str(value)
 
 
 @register

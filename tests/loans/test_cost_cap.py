@@ -88,7 +88,7 @@ class TestWorstCost:
 
     def test_the_combination_is_named_in_words(self):
         combination = QuoteRequest(D("500.00"), D("0.3600"), 7, 1, 1, 1, 1)
-        assert describe(combination) == "金额 500.00 元，期限 7 日，一次性还本付息，还款间隔 1 日，年化利率 0.3600"
+        assert describe(combination) == "金额 500.00 元，期限 7 日，一次性还本付息，还款间隔 1 日，年化利率 36%"
 
 
 @pytest.mark.django_db
@@ -143,8 +143,8 @@ class TestProductAdmin:
         assert response.status_code == 302, response.content.decode()[:2000]
         product = Product.objects.get(code="NEWCASH")
         assert product.worst_annual_cost == one_payment_cost("500", "503.50", 7) == D("0.3639")
-        assert product.worst_cost_terms == "0.3639（金额 500.00 元，期限 7 日，一次性还本付息，还款间隔 1 日，年化利率 0.3600）"
-        assert "0.3639" in admin_client.get("/admin/products/product/").content.decode()
+        assert product.worst_cost_terms == "36.39%（金额 500.00 元，期限 7 日，一次性还本付息，还款间隔 1 日，年化利率 36%）"
+        assert "36.39%" in admin_client.get("/admin/products/product/").content.decode()  # rates as percentages (issue 15)
         page = admin_client.get(f"/admin/products/product/{product.pk}/change/").content.decode()
         assert "最高年化综合成本" in page and "金额 500.00 元，期限 7 日" in page
 
@@ -153,7 +153,7 @@ class TestProductAdmin:
         response = admin_client.post(self.ADD, self.form())
         page = response.content.decode()
         assert response.status_code == 200 and not Product.objects.filter(code="NEWCASH").exists()
-        assert "最高年化综合成本 0.3639（金额 500.00 元，期限 7 日，一次性还本付息，还款间隔 1 日，年化利率 0.3600）超过上限 0.3600" in page
+        assert "最高年化综合成本 36.39%（金额 500.00 元，期限 7 日，一次性还本付息，还款间隔 1 日，年化利率 36%）超过上限 36%" in page
 
     def test_under_the_cap_it_saves(self, admin_client, settings):
         settings.ANNUAL_COST_CAP = D("0.3639")
