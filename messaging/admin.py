@@ -130,8 +130,8 @@ class SmsPurposeFilter(admin.SimpleListFilter):
 class SmsMessageAdmin(StaffAdminMixin, admin.ModelAdmin):
     """The SMS log: read-only; failed messages can be re-sent (permission ``resend_smsmessage``).
 
-    The list masks mobiles; the detail page (and search) use the full number, which staff
-    need to answer a customer who says an SMS never arrived.
+    Mobiles are masked on the list and the detail page (CONTRACT §11: a full mobile is shown
+    only where its view is logged); staff answering a customer search by the full number.
     """
 
     list_display = ["masked_mobile", "purpose_text", "status", "attempts", "short_error", "created_at", "sent_at"]

@@ -3,7 +3,7 @@
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from accounts.crypto import keyed_digest
+from cashloan.crypto import keyed_digest
 from accounts.models import BankCard, Contact, Customer, Device, Identity, PersonalInfo
 from tests.factories import UserFactory, VerifiedUserFactory
 
