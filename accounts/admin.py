@@ -11,7 +11,7 @@ from django.shortcuts import redirect
 from django.utils.html import format_html
 
 from cashloan.admin_actions import StaffAdminMixin, staff_action
-from cashloan.admin_helpers import customer_link
+from cashloan.admin_helpers import assignable_permissions, customer_link
 from messaging.masking import mask_mobile
 
 from .models import FEEDBACK_SOURCES, AppVersion, Device, Feedback, Staff
@@ -39,6 +39,11 @@ class StaffAdmin(StaffAdminMixin, DjangoUserAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("groups")
+
+    def formfield_for_manytomany(self, db_field, request=None, **kwargs):
+        if db_field.name == "user_permissions":
+            kwargs["queryset"] = assignable_permissions()
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     @admin.display(description="角色")
     def roles(self, staff) -> str:

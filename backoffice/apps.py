@@ -12,6 +12,7 @@ class BackofficeConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
-        from .chinese import name_permissions_in_chinese
+        from .chinese import install, name_permissions_in_chinese
 
+        install()
         post_migrate.connect(name_permissions_in_chinese, dispatch_uid="backoffice.name_permissions_in_chinese")

@@ -3,15 +3,19 @@
 Django names the permissions it creates "Can add <model>" whatever the language (the names are
 data, written at ``migrate``): after every ``migrate`` they are renamed 可以添加<model> etc. with
 the models' Chinese names. Django's own strings that its zh-hans catalogue lacks are translated
-in ``locale/`` (``LOCALE_PATHS``).
+in ``locale/`` (``LOCALE_PATHS``); the few it hard-codes are overridden (the search box's icon
+in ``templates/admin/search_form.html``, the yes/no icons here).
 """
 
 from __future__ import annotations
 
 from django.apps import apps
+from django.contrib.admin.templatetags import admin_list
 from django.contrib.auth.models import Permission
 from django.db import DEFAULT_DB_ALIAS
+from django.templatetags.static import static
 from django.utils import translation
+from django.utils.html import format_html
 
 ACTIONS = {"add": "添加", "change": "修改", "delete": "删除", "view": "查看"}
 
@@ -41,3 +45,19 @@ def name_permissions_in_chinese(app_config=None, using: str = DEFAULT_DB_ALIAS, 
             permission.name = name
             renamed.append(permission)
     Permission.objects.using(using).bulk_update(renamed, ["name"], batch_size=500)
+
+
+BOOLEAN_WORDS = {True: "是", False: "否", None: "未知"}
+
+
+def boolean_icon(value):
+    """Django's yes/no icon with a Chinese alt text (Django writes the Python value, True/False)."""
+    icon = static("admin/img/icon-%s.svg" % {True: "yes", False: "no", None: "unknown"}[value])
+    return format_html('<img src="{}" alt="{}">', icon, BOOLEAN_WORDS[value])
+
+
+def install() -> None:
+    """Called once at start (``BackofficeConfig.ready``): the admin's yes/no icons in Chinese.
+    Django looks ``_boolean_icon`` up in ``admin_list`` at each call, so replacing it there
+    reaches lists, read-only fields and inlines alike (tests/backoffice/test_chinese.py)."""
+    admin_list._boolean_icon = boolean_icon

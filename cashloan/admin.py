@@ -8,7 +8,7 @@ from django.contrib.auth.models import Group
 
 from . import staff_logins
 from .admin_actions import StaffAdminMixin, staff_action
-from .admin_helpers import ReadOnlyAdminMixin
+from .admin_helpers import ReadOnlyAdminMixin, assignable_permissions
 from .models import StaffLoginFailure
 
 admin.site.unregister(Group)
@@ -16,7 +16,16 @@ admin.site.unregister(Group)
 
 @admin.register(Group)
 class GroupAdmin(StaffAdminMixin, DjangoGroupAdmin):
-    pass
+    def formfield_for_manytomany(self, db_field, request=None, **kwargs):
+        if db_field.name == "permissions":
+            kwargs["queryset"] = assignable_permissions()
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+class LastAttemptFilter(admin.DateFieldListFilter):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.title = "最近一次尝试"  # django-axes names its field in English
 
 
 @admin.register(StaffLoginFailure)
@@ -24,7 +33,7 @@ class StaffLoginFailureAdmin(StaffAdminMixin, ReadOnlyAdminMixin, admin.ModelAdm
     """Failed staff logins and their locks; only superusers see them and unlock."""
 
     list_display = ["login_name", "address", "failures", "last_attempt", "locking"]
-    list_filter = ["attempt_time"]
+    list_filter = [("attempt_time", LastAttemptFilter)]
     search_fields = ["username", "ip_address"]
     ordering = ["-attempt_time"]
     actions = ["unlock"]

@@ -23,6 +23,17 @@ def staff_with(context, permission: str) -> bool:
     return bool(user is not None and user.is_active and user.is_staff and user.has_perm(permission))
 
 
+# Apps whose permissions no role is given (Django's bookkeeping, django-axes's records, which
+# only superusers handle): the group and staff forms do not offer them.
+UNASSIGNED_APPS = ("axes", "sessions", "contenttypes")
+
+
+def assignable_permissions():
+    from django.contrib.auth.models import Permission
+
+    return Permission.objects.exclude(content_type__app_label__in=UNASSIGNED_APPS).select_related("content_type")
+
+
 def customer_link(user) -> str:
     """A customer named (masked) with a link to their customer page; staff by their user name."""
     if user is None:

@@ -200,6 +200,9 @@ class Repayment(models.Model):
         verbose_name_plural = "还款记录"
         ordering = ["-posted_at"]
 
+    def __str__(self) -> str:
+        return f"还款 {self.amount} 元（{self.get_kind_display()}）"
+
 
 class RepaymentPeriod(models.Model):
     """One period of a loan's schedule (the seed's 还款计划, addressed by ``id``).

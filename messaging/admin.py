@@ -240,7 +240,7 @@ class AdminActionLogAdmin(StaffAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin)
     """操作日志: every change made in the admin (Django's LogEntry), read-only."""
 
     list_display = ["action_time", "user", "content_type", "object_repr", "action_flag", "change_summary"]
-    list_filter = ["action_flag", "content_type", "action_time"]
+    list_filter = ["action_flag", ("content_type", admin.RelatedOnlyFieldListFilter), "action_time"]
     search_fields = ["object_repr", "object_id", "user__username", "user__mobile"]
     date_hierarchy = "action_time"
     list_select_related = ["user", "content_type"]
