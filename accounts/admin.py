@@ -7,6 +7,7 @@ offered as such. ID and bank-card numbers and mobiles are only ever shown masked
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import UserChangeForm
 from django.shortcuts import redirect
 from django.utils.html import format_html
 
@@ -20,10 +21,18 @@ from .services.feedback import handle_feedback
 HANDLE_FEEDBACK = "accounts.handle_feedback"
 
 
+class StaffChangeForm(UserChangeForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "password" in self.fields:
+            self.fields["password"].widget.template_name = "accounts/password_set.html"
+
+
 @admin.register(Staff)
 class StaffAdmin(StaffAdminMixin, DjangoUserAdmin):
     """职员: superusers add staff and give them a role (a group, ``cashloan.roles``)."""
 
+    form = StaffChangeForm
     list_display = ["username", "real_name", "roles", "is_active", "is_superuser", "last_login", "date_joined"]
     list_filter = ["groups", "is_active", "is_superuser"]
     search_fields = ["username", "real_name", "email"]

@@ -11,14 +11,21 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin
 from django.urls import path
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
+from accounts.crypto import mask_number
 from cashloan.admin_actions import ReasonForm, StaffAdminMixin, staff_action
-from cashloan.admin_helpers import ReadOnlyAdminMixin
+from cashloan.admin_helpers import ReadOnlyAdminMixin, customer_link
+from cashloan.exports import ChangelistExportMixin
+from cashloan.money import percent_str
+from messaging.masking import mask_mobile
+from products.rules import OTHER_CHANNELS_DATA, PURPOSE_DATA
 
 from risk.kinds import Outcome, seen_text
 
 from . import decision_admin, lifecycle, writeoff
+from .amortization import overdue_days
 from .models import LoanApplication, Repayment, RepaymentPeriod, StatusChange
 from .permissions import REVIEW_PERMISSION, WRITE_OFF_PERMISSION
 
@@ -43,6 +50,23 @@ class WriteOffForm(ReasonForm):
             f"逾期满 {settings.WRITE_OFF_MIN_DPD} 天的借款才能核销。核销后，借款的本金、应收利息、应收费用与应收罚息转入"
             "「6701 信用减值损失」，不再计提罚息，不再催收；客户仍看到未结清的借款，此后的还款记为「6301 营业外收入」。"
         )
+
+
+CHANNEL_LABELS = {"immediate": "即时记账"}
+
+
+def channel_label(name: str) -> str:
+    """A payment provider's name as staff read it (the default's is ``immediate``)."""
+    return CHANNEL_LABELS.get(name, name)
+
+
+def masked_mobile(user) -> str:
+    return mask_mobile(user.mobile or "")
+
+
+def masked_id_number(user) -> str:
+    identity = getattr(user, "identity", None) if hasattr(user, "identity") else None
+    return mask_number(identity.id_number) if identity else ""
 
 
 class ReadOnlyInline(ReadOnlyAdminMixin, admin.TabularInline):
@@ -78,26 +102,74 @@ class RepaymentInline(ReadOnlyInline):
     model = Repayment
     verbose_name_plural = "还款记录"
     fields = (
-        "posted_at", "effective_date", "kind", "amount", "principal", "interest", "fee", "penalty", "is_recovery", "provider",
+        "posted_at", "effective_date", "kind", "amount", "principal", "interest", "fee", "penalty", "is_recovery", "channel",
         "provider_reference",
     )
 
+    @admin.display(description="支付渠道")
+    def channel(self, repayment):
+        return channel_label(repayment.provider)
+
 
 @admin.register(LoanApplication)
-class LoanApplicationAdmin(StaffAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ("code", "customer_mobile", "product", "apply_amount", "status", "applied_at", "disbursed_at")
+class LoanApplicationAdmin(StaffAdminMixin, ChangelistExportMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("code", "customer", "product", "apply_amount", "status", "applied_at", "disbursed_at")
     list_filter = ("status", "product")
-    search_fields = ("code", "user__mobile")
+    search_fields = ("code", "=user__mobile")
     list_select_related = ("user", "product")
     date_hierarchy = "applied_at"
     inlines = (RepaymentPeriodInline, StatusChangeInline, RepaymentInline)
     actions = ("approve_applications", "reject_applications", "disburse_applications", "write_off_loans")
-    exclude = ("phonebook", "risk_hits", "risk_facts")
-    readonly_fields = ("customer_mobile", "risk_decision")
+    exclude = (
+        "phonebook", "risk_hits", "risk_facts", "user", "purpose", "other_channels", "interest_rate", "penalty_rate",
+        "annualized_cost_rate",
+    )
+    readonly_fields = ("customer", "purpose_text", "other_channels_text", "rates", "risk_decision")
+    export_name = "借款申请"
+    export_columns = [
+        ("借款编号", "code"), ("客户手机号", "export_mobile"), ("姓名", "export_name_of"), ("身份证号", "export_id_number"),
+        ("产品", "product"), ("借贷金额", "apply_amount"), ("到账金额", "reply_amount"), ("年化利率", "interest_rate_pct"),
+        ("借贷期限", "term_text"), ("借款用途", "purpose_text"), ("状态", "get_status_display"), ("申请时间", "applied_at"),
+        ("放款时间", "disbursed_at"), ("结清时间", "paid_off_at"),
+    ]
 
-    @admin.display(description="客户手机号", ordering="user__mobile")
-    def customer_mobile(self, obj):
-        return obj.user.mobile or obj.user.username
+    def export_queryset(self, request):
+        return super().export_queryset(request).select_related("user__identity")
+
+    @admin.display(description="客户", ordering="user__mobile")
+    def customer(self, obj):
+        return customer_link(obj.user)
+
+    @admin.display(description="借款用途")
+    def purpose_text(self, obj):
+        return PURPOSE_DATA.get(obj.purpose, obj.purpose and f"其他（{obj.purpose}）") or "未填写"
+
+    @admin.display(description="其他渠道借款")
+    def other_channels_text(self, obj):
+        return OTHER_CHANNELS_DATA.get(obj.other_channels, obj.other_channels and f"其他（{obj.other_channels}）") or "未填写"
+
+    @admin.display(description="利率")
+    def rates(self, obj):
+        cost = f"；年化综合成本（IRR）{percent_str(obj.annualized_cost_rate)}" if obj.annualized_cost_rate is not None else ""
+        return f"年化利率 {percent_str(obj.interest_rate)}；罚息年利率 {percent_str(obj.penalty_rate)}{cost}"
+
+    def interest_rate_pct(self, obj):
+        return percent_str(obj.interest_rate)
+
+    def term_text(self, obj):
+        return f"{obj.term_count} {obj.get_term_unit_display()}"
+
+    def get_status_display(self, obj):
+        return obj.get_status_display()
+
+    def export_mobile(self, obj):
+        return masked_mobile(obj.user)
+
+    def export_name_of(self, obj):
+        return obj.user.real_name
+
+    def export_id_number(self, obj):
+        return masked_id_number(obj.user)
 
     @admin.display(description="触发的风控规则")
     def risk_decision(self, obj):
@@ -158,20 +230,77 @@ class LoanApplicationAdmin(StaffAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin
 
 
 @admin.register(RepaymentPeriod)
-class RepaymentPeriodAdmin(StaffAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+class RepaymentPeriodAdmin(StaffAdminMixin, ChangelistExportMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    """The schedules; filtered on 逾期, the overdue periods (and their export)."""
+
     list_display = (
-        "application", "number", "due_date", "principal", "interest", "fee", "penalty", "is_overdue", "settlement", "paid_at",
+        "application", "customer", "number", "due_date", "principal", "interest", "fee", "penalty", "is_overdue", "settlement", "paid_at",
     )
     list_filter = ("is_overdue", "settlement", "due_date")
-    search_fields = ("application__code", "application__user__mobile")
-    list_select_related = ("application",)
+    search_fields = ("application__code", "=application__user__mobile")
+    list_select_related = ("application__user",)
     ordering = ("due_date", "application", "number")
+    export_name = "还款计划"
+    export_columns = [
+        ("借款编号", "application"), ("客户手机号", "export_mobile"), ("姓名", "export_name_of"), ("身份证号", "export_id_number"),
+        ("期数", "number"), ("约定还款日", "due_date"), ("逾期天数", "days_overdue"), ("应还本金", "principal"),
+        ("应还利息", "interest"), ("应还费用", "fee"), ("罚息", "penalty"), ("还款状态", "settlement_text"),
+    ]
+
+    def export_queryset(self, request):
+        return super().export_queryset(request).select_related("application__user__identity")
+
+    @admin.display(description="客户", ordering="application__user__mobile")
+    def customer(self, period):
+        return customer_link(period.application.user)
+
+    def export_mobile(self, period):
+        return masked_mobile(period.application.user)
+
+    def export_name_of(self, period):
+        return period.application.user.real_name
+
+    def export_id_number(self, period):
+        return masked_id_number(period.application.user)
+
+    def days_overdue(self, period):
+        return overdue_days(period.due_date, timezone.localdate()) if not period.is_paid else 0
+
+    def settlement_text(self, period):
+        return period.get_settlement_display()
 
 
 @admin.register(Repayment)
-class RepaymentAdmin(StaffAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ("posted_at", "application", "kind", "amount", "principal", "interest", "fee", "penalty", "provider", "provider_reference")
-    list_filter = ("kind", "provider")
-    search_fields = ("application__code", "application__user__mobile", "provider_reference")
-    list_select_related = ("application",)
+class RepaymentAdmin(StaffAdminMixin, ChangelistExportMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = (
+        "posted_at", "application", "customer", "kind", "amount", "principal", "interest", "fee", "penalty", "channel", "provider_reference",
+    )
+    list_filter = ("kind", "is_recovery")
+    search_fields = ("application__code", "=application__user__mobile", "provider_reference")
+    list_select_related = ("application__user",)
     date_hierarchy = "posted_at"
+    exclude = ("provider",)
+    readonly_fields = ("channel",)
+    export_name = "还款记录"
+    export_columns = [
+        ("入账时间", "posted_at"), ("业务日期", "effective_date"), ("借款编号", "application"), ("客户手机号", "export_mobile"),
+        ("姓名", "export_name_of"), ("还款类型", "kind_text"), ("金额", "amount"), ("本金", "principal"), ("利息", "interest"),
+        ("费用", "fee"), ("罚息", "penalty"), ("支付渠道", "channel"), ("渠道流水号", "provider_reference"), ("核销后收回", "is_recovery"),
+    ]
+
+    @admin.display(description="客户", ordering="application__user__mobile")
+    def customer(self, repayment):
+        return customer_link(repayment.application.user)
+
+    @admin.display(description="支付渠道", ordering="provider")
+    def channel(self, repayment):
+        return channel_label(repayment.provider)
+
+    def kind_text(self, repayment):
+        return repayment.get_kind_display()
+
+    def export_mobile(self, repayment):
+        return masked_mobile(repayment.application.user)
+
+    def export_name_of(self, repayment):
+        return repayment.application.user.real_name

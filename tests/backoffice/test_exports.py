@@ -11,7 +11,7 @@ from django.contrib.admin.models import LogEntry
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from tests.factories import UserFactory, disbursed_loan
+from tests.factories import UserFactory, disbursed_loan, repayment
 
 from .helpers import ID_NUMBER, customer_with_file, staff_in
 
@@ -63,3 +63,27 @@ class TestCustomerExport:
         page = client.get("/admin/accounts/customer/", {"is_risk__exact": "1"}).content.decode()
         assert 'href="/admin/accounts/customer/export/csv/?is_risk__exact=1"' in page
         assert 'href="/admin/accounts/customer/export/xlsx/?is_risk__exact=1"' in page
+
+
+class TestLoanExports:
+    def test_applications_by_status_with_the_customer_masked(self, client):
+        customer = customer_with_file()
+        loan = disbursed_loan(user=customer, purpose="15")
+        disbursed_loan(status=5)  # paid off: filtered out
+        client.force_login(staff_in("信贷专员"))
+        header, *rows = read_csv(client.get("/admin/loans/loanapplication/export/csv/", {"status__exact": "4"}))
+        assert len(rows) == 1
+        row = dict(zip(header, rows[0]))
+        assert row["借款编号"] == loan.code and row["客户手机号"] == str(customer) and row["借款用途"] == "租房"
+        assert row["身份证号"] == ID_NUMBER[:6] + "********" + ID_NUMBER[-4:] and row["年化利率"] == "36%" and row["状态"] == "已放款"
+        assert LogEntry.objects.get().change_message == "导出借款申请（CSV），筛选条件：status__exact=4"
+
+    def test_repayments_and_overdue_periods(self, client):
+        today = timezone.localdate()
+        loan = disbursed_loan(user=customer_with_file(), periods=[today - timedelta(days=3), today + timedelta(days=27)])
+        repayment(loan, "120.50")
+        client.force_login(staff_in("信贷专员"))
+        header, *rows = read_csv(client.get("/admin/loans/repayment/export/csv/"))
+        assert [dict(zip(header, row))["金额"] for row in rows] == ["120.50"]
+        header, *rows = read_csv(client.get("/admin/loans/repaymentperiod/export/csv/", {"due_date__lt": today.isoformat()}))
+        assert len(rows) == 1 and dict(zip(header, rows[0]))["逾期天数"] == "3"
