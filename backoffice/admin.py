@@ -94,13 +94,19 @@ class OverdueFilter(admin.SimpleListFilter):
         return queryset
 
 
+class RegisteredFilter(admin.DateFieldListFilter):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.title = "注册时间"  # Django names the field 加入日期
+
+
 @admin.register(Customer)
 class CustomerAdmin(StaffAdminMixin, ChangelistExportMixin, admin.ModelAdmin):
     list_display = [
-        "masked_mobile", "real_name", "verification", "flags", "credit", "loan_count", "outstanding", "worst_dpd", "date_joined",
+        "masked_mobile", "real_name", "verification", "flags", "credit", "loan_count", "outstanding", "worst_dpd", "registered",
     ]
     list_display_links = ["masked_mobile"]
-    list_filter = [VerificationFilter, "is_blacklisted", "is_risk", OverdueFilter, "date_joined"]
+    list_filter = [VerificationFilter, "is_blacklisted", "is_risk", OverdueFilter, ("date_joined", RegisteredFilter)]
     search_fields = ["=mobile", "real_name"]
     search_help_text = "输入完整手机号或姓名"
     ordering = ["-date_joined", "-id"]
@@ -161,6 +167,10 @@ class CustomerAdmin(StaffAdminMixin, ChangelistExportMixin, admin.ModelAdmin):
     @admin.display(description="最长逾期天数")
     def worst_dpd(self, customer) -> int:
         return selectors.dpd(customer.oldest_unpaid_due, timezone.localdate())
+
+    @admin.display(description="注册时间", ordering="date_joined")
+    def registered(self, customer) -> str:
+        return timezone.localtime(customer.date_joined).strftime("%Y-%m-%d %H:%M")
 
     # --- flags: only through this action, with a reason -----------------------------------------
 

@@ -37,8 +37,9 @@ SCHEDULES = "loans.view_repaymentperiod"
 
 
 class RangeForm(forms.Form):
-    start = forms.DateField(label="开始日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label="结束日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    # Text boxes: a date box shows the browser's own format and words (mm/dd/yyyy on many).
+    start = forms.DateField(label="开始日期", required=False, widget=forms.TextInput(attrs={"placeholder": "例如 2026-01-01"}))
+    end = forms.DateField(label="结束日期", required=False, widget=forms.TextInput(attrs={"placeholder": "默认今天"}))
 
     def clean(self):
         cleaned = super().clean()

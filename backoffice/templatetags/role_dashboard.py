@@ -19,6 +19,7 @@ def role_dashboard(context):
         officer = dashboard.officer_panel(request.user, start, end, today)
         panels["officer"] = officer
         panels["officer_chart"] = dashboard.bars_svg([officer.per_day], "每日审核笔数", "笔")
+        panels["officer_decided"] = any(count for _, count in officer.per_day)
     if staff_with(context, dashboard.BOOKS):
         finance = dashboard.finance_panel(start, end)
         panels["finance"] = finance
