@@ -76,7 +76,7 @@ def _change(user: User, new_limit, *, cause: str, by=None, reason: str = "", loa
     """Lock the customer, work out the new limit from the current one, write it and its history."""
     with transaction.atomic():
         # The caller's class (a Customer from the back office) names the log row's page.
-        locked = type(user)._base_manager.select_for_update().get(pk=user.pk)
+        locked = user.__class__._base_manager.select_for_update().get(pk=user.pk)  # __class__: a lazy request.user too
         before = locked.total_credit
         limit = new_limit(before)
         if before == limit:

@@ -117,6 +117,11 @@ class ProductFigures:
     repaid_count: int = 0
     repaid_amount: Decimal = ZERO
 
+    def add(self, kind: str, count: int, amount: Decimal) -> None:
+        """``kind``: disbursed or repaid."""
+        setattr(self, f"{kind}_count", getattr(self, f"{kind}_count") + count)
+        setattr(self, f"{kind}_amount", getattr(self, f"{kind}_amount") + amount)
+
 
 @dataclass(frozen=True)
 class FinancePanel:
@@ -138,27 +143,19 @@ def finance_panel(start: date, end: date) -> FinancePanel:
     )
     products: dict[str, ProductFigures] = {}
     totals = ProductFigures("合计")
-    out_per_day: dict[date, Decimal] = defaultdict(Decimal)
-    in_per_day: dict[date, Decimal] = defaultdict(Decimal)
-    for day, name, count, amount in disbursed:
-        row = products.setdefault(name, ProductFigures(name))
-        row.disbursed_count += count
-        row.disbursed_amount += amount
-        totals.disbursed_count += count
-        totals.disbursed_amount += amount
-        out_per_day[day] += amount
-    for day, name, count, amount in repaid:
-        row = products.setdefault(name, ProductFigures(name))
-        row.repaid_count += count
-        row.repaid_amount += amount
-        totals.repaid_count += count
-        totals.repaid_amount += amount
-        in_per_day[day] += amount
     every_day = days(start, end)
+    per_day = {}
+    for kind, rows in (("disbursed", disbursed), ("repaid", repaid)):
+        amounts: dict[date, Decimal] = defaultdict(Decimal)
+        for day, name, count, amount in rows:
+            for figures in (products.setdefault(name, ProductFigures(name)), totals):
+                figures.add(kind, count, amount)
+            amounts[day] += amount
+        per_day[kind] = [(day, amounts.get(day, ZERO)) for day in every_day]
     return FinancePanel(
         products=sorted(products.values(), key=lambda row: row.name),
-        disbursed_per_day=[(day, out_per_day.get(day, ZERO)) for day in every_day],
-        repaid_per_day=[(day, in_per_day.get(day, ZERO)) for day in every_day],
+        disbursed_per_day=per_day["disbursed"],
+        repaid_per_day=per_day["repaid"],
         totals=totals,
     )
 

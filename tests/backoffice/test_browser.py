@@ -45,6 +45,13 @@ def fits(browser) -> bool:
     return browser.execute_script("return document.documentElement.scrollWidth <= window.innerWidth")
 
 
+def dashboard_shot(browser, live_server, tmp_path, role: str, panel: str = "content") -> None:
+    browser.get(f"{live_server.url}/admin/")
+    wait_for(browser, "id", panel)
+    assert fits(browser)
+    shot(browser, tmp_path, f"dashboard-{role}")
+
+
 def body(browser) -> str:
     return browser.find_element("tag name", "body").text
 
@@ -81,9 +88,7 @@ def test_the_risk_manager_flags_a_customer_with_a_reason(browser, live_server, c
     assert FlagChange.objects.get().changed_by == manager
     assert fits(browser)
     shot(browser, tmp_path, "customer-page-risk")
-    browser.get(f"{live_server.url}/admin/")
-    wait_for(browser, "id", "content")
-    shot(browser, tmp_path, "dashboard-risk")
+    dashboard_shot(browser, live_server, tmp_path, "risk")
 
 
 def test_finance_exports_the_filtered_list(browser, live_server, client, tmp_path, book):
@@ -127,9 +132,7 @@ def test_the_operator_answers_feedback_and_writes_to_a_customer(browser, live_se
     browser.find_element("name", "_save").click()
     wait_for(browser, "id", "result_list")
     assert CustomerMessage.objects.filter(user=book, title="还款提醒设置").exists()
-    browser.get(f"{live_server.url}/admin/")
-    wait_for(browser, "id", "content")
-    shot(browser, tmp_path, "dashboard-operator")
+    dashboard_shot(browser, live_server, tmp_path, "operator")
 
 
 def test_the_officer_reads_the_customer_page_and_the_dashboard(browser, live_server, client, tmp_path, book):
@@ -140,7 +143,5 @@ def test_the_officer_reads_the_customer_page_and_the_dashboard(browser, live_ser
     text = body(browser)
     assert "已放款" in text and "300.00" in text and "flags-form" not in browser.page_source and fits(browser)
     shot(browser, tmp_path, "customer-page-officer")
-    browser.get(f"{live_server.url}/admin/")
-    wait_for(browser, "id", "officer-panel")
+    dashboard_shot(browser, live_server, tmp_path, "officer", "officer-panel")
     assert "待审核" in body(browser) and "M1（1–30 天）" in body(browser)
-    shot(browser, tmp_path, "dashboard-officer")
