@@ -60,16 +60,20 @@ def emulate_phone(browser, height: int) -> None:
 
 def wait_for(browser, by: str, value: str, seconds: float = 10):
     """The element once the page that has it is loaded (after a click that navigates)."""
-    from selenium.webdriver.support.ui import WebDriverWait
-
-    return WebDriverWait(browser, seconds).until(lambda driver: driver.find_element(by, value))
+    return _waiter(browser, seconds).until(lambda driver: driver.find_element(by, value))
 
 
 def wait_for_text(browser, text: str, seconds: float = 10) -> None:
     """Until the page shows ``text`` (after a click that navigates)."""
+    _waiter(browser, seconds).until(lambda driver: text in driver.find_element("tag name", "body").text)
+
+
+def _waiter(browser, seconds: float):
+    """A wait that retries when the page is replaced between finding an element and reading it."""
+    from selenium.common.exceptions import StaleElementReferenceException
     from selenium.webdriver.support.ui import WebDriverWait
 
-    WebDriverWait(browser, seconds).until(lambda driver: text in driver.find_element("tag name", "body").text)
+    return WebDriverWait(browser, seconds, ignored_exceptions=(StaleElementReferenceException,))
 
 
 def screenshot(browser, tmp_path, name: str) -> Path:

@@ -12,7 +12,7 @@ from loans.overdue import mark_overdue
 from loans.reconciliation import reconcile
 from loans.repayments import repay
 from tests.factories import UserFactory
-from tests.helpers import BROWSER_TESTS, SCREENSHOTS, log_in
+from tests.helpers import BROWSER_TESTS, SCREENSHOTS, log_in, wait_for_text
 from tests.loans.helpers import disbursed_loan
 
 pytestmark = [*BROWSER_TESTS, pytest.mark.django_db(transaction=True)]
@@ -72,6 +72,6 @@ def test_finance_reads_the_books_and_writes_off(browser, live_server, client, tm
     desktop_screenshot(browser, tmp_path, "books-write-off-form")
     browser.find_element("css selector", "textarea[name=reason]").send_keys("借款人失联超过半年")
     browser.find_element("css selector", "input[type=submit][value=确认核销所选借款]").click()
-    WebDriverWait(browser, 10).until(lambda b: "已核销 1 笔：LN2025010202" in b.find_element("tag name", "body").text)
+    wait_for_text(browser, "已核销 1 笔：LN2025010202")
     late.refresh_from_db()
     assert late.write_off_reason == "借款人失联超过半年"
