@@ -15,6 +15,7 @@ from django.conf import settings
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
 PHONE = (390, 844)
+DESKTOP = (1366, 768)  # the back office's screenshots and width checks
 SCREENSHOTS = Path(settings.BASE_DIR) / "var" / "screenshots"
 
 BROWSER_TESTS = [
@@ -97,3 +98,27 @@ def assert_fits_the_phone(browser) -> None:
 
 def loaded_resources(browser) -> list[str]:
     return browser.execute_script("return performance.getEntriesByType('resource').map(e => e.name)")
+
+
+def desktop(browser, height: int = DESKTOP[1]) -> None:
+    """A laptop's viewport (1366 px wide) for the back office."""
+    browser.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride", {"width": DESKTOP[0], "height": height, "deviceScaleFactor": 1, "mobile": False}
+    )
+
+
+def desktop_screenshot(browser, tmp_path, name: str) -> Path:
+    """The whole page at 1366 px wide, saved in tmp and copied to var/screenshots/."""
+    height = browser.execute_script("return Math.max(document.body.scrollHeight, document.documentElement.scrollHeight)")
+    desktop(browser, max(DESKTOP[1], min(height, 5000)))
+    path = tmp_path / f"{name}.png"
+    assert browser.save_screenshot(str(path))
+    desktop(browser)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    shutil.copy(path, SCREENSHOTS / path.name)
+    return path
+
+
+def fits_the_width(browser) -> bool:
+    """No horizontal scrolling of the page itself at the current viewport."""
+    return browser.execute_script("return document.documentElement.scrollWidth <= window.innerWidth")

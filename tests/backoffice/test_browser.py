@@ -6,7 +6,6 @@ customer list, the customer page and each role's dashboard go to ``var/screensho
 
 import csv
 import io
-import shutil
 from datetime import timedelta
 
 import pytest
@@ -15,41 +14,17 @@ from django.utils import timezone
 from accounts.models import Feedback, FlagChange
 from messaging.models import CustomerMessage
 from tests.factories import LoanApplicationFactory, disbursed_loan, repayment
-from tests.helpers import BROWSER_TESTS, SCREENSHOTS, log_in, wait_for, wait_for_text
+from tests.helpers import BROWSER_TESTS, desktop, desktop_screenshot, fits_the_width, log_in, wait_for, wait_for_text
 
 from .helpers import customer_with_file, staff_in
 
 pytestmark = [*BROWSER_TESTS, pytest.mark.django_db(transaction=True)]
 
-DESKTOP = (1366, 768)
-
-
-def desktop(browser, height: int = DESKTOP[1]) -> None:
-    browser.execute_cdp_cmd(
-        "Emulation.setDeviceMetricsOverride", {"width": DESKTOP[0], "height": height, "deviceScaleFactor": 1, "mobile": False}
-    )
-
-
-def shot(browser, tmp_path, name: str) -> None:
-    """The whole page at desktop width, copied to var/screenshots/ for a person to look at."""
-    height = browser.execute_script("return Math.max(document.body.scrollHeight, document.documentElement.scrollHeight)")
-    desktop(browser, max(DESKTOP[1], min(height, 5000)))
-    path = tmp_path / f"{name}.png"
-    assert browser.save_screenshot(str(path))
-    desktop(browser)
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    shutil.copy(path, SCREENSHOTS / path.name)
-
-
-def fits(browser) -> bool:
-    return browser.execute_script("return document.documentElement.scrollWidth <= window.innerWidth")
-
-
 def dashboard_shot(browser, live_server, tmp_path, role: str, panel: str = "content") -> None:
     browser.get(f"{live_server.url}/admin/")
     wait_for(browser, "id", panel)
-    assert fits(browser)
-    shot(browser, tmp_path, f"dashboard-{role}")
+    assert fits_the_width(browser)
+    desktop_screenshot(browser, tmp_path, f"dashboard-{role}")
 
 
 def body(browser) -> str:
@@ -73,8 +48,8 @@ def test_the_risk_manager_flags_a_customer_with_a_reason(browser, live_server, c
     desktop(browser)
     browser.get(f"{live_server.url}/admin/accounts/customer/")
     wait_for(browser, "id", "result_list")
-    assert fits(browser) and "139****" in body(browser) and book.mobile not in body(browser)
-    shot(browser, tmp_path, "customers-list-risk")
+    assert fits_the_width(browser) and "139****" in body(browser) and book.mobile not in body(browser)
+    desktop_screenshot(browser, tmp_path, "customers-list-risk")
     browser.find_element("link text", str(book)).click()
     wait_for(browser, "id", "flags-form")
     assert "广东省深圳市南山区" in body(browser) and "12 天" in body(browser)
@@ -86,8 +61,8 @@ def test_the_risk_manager_flags_a_customer_with_a_reason(browser, live_server, c
     wait_for(browser, "id", "flag-history")
     assert "多头借贷，暂停授信" in browser.find_element("id", "flag-history").text
     assert FlagChange.objects.get().changed_by == manager
-    assert fits(browser)
-    shot(browser, tmp_path, "customer-page-risk")
+    assert fits_the_width(browser)
+    desktop_screenshot(browser, tmp_path, "customer-page-risk")
     dashboard_shot(browser, live_server, tmp_path, "risk")
 
 
@@ -96,7 +71,7 @@ def test_finance_exports_the_filtered_list(browser, live_server, client, tmp_pat
     desktop(browser)
     browser.get(f"{live_server.url}/admin/accounts/customer/?overdue=M1")
     wait_for(browser, "id", "result_list")
-    shot(browser, tmp_path, "customers-list-finance")
+    desktop_screenshot(browser, tmp_path, "customers-list-finance")
     link = browser.find_element("css selector", 'a.export-link[data-format="csv"]')
     text = browser.execute_async_script(
         "const done = arguments[arguments.length - 1]; fetch(arguments[0]).then(r => r.text()).then(done);", link.get_attribute("href")
@@ -105,8 +80,8 @@ def test_finance_exports_the_filtered_list(browser, live_server, client, tmp_pat
     assert len(rows) == 1 and dict(zip(header, rows[0]))["手机号"] == str(book)
     browser.get(f"{live_server.url}/admin/?start={(timezone.localdate() - timedelta(days=13)).isoformat()}")
     wait_for(browser, "id", "finance-panel")
-    assert "放款与还款" in body(browser) and fits(browser)
-    shot(browser, tmp_path, "dashboard-finance")
+    assert "放款与还款" in body(browser) and fits_the_width(browser)
+    desktop_screenshot(browser, tmp_path, "dashboard-finance")
 
 
 def test_the_operator_answers_feedback_and_writes_to_a_customer(browser, live_server, client, tmp_path, book):
@@ -121,7 +96,7 @@ def test_the_operator_answers_feedback_and_writes_to_a_customer(browser, live_se
     wait_for_text(browser, "已处理意见反馈")
     feedback.refresh_from_db()
     assert feedback.handled_by == operator and CustomerMessage.objects.get().content == "已加上到期前一天的提醒，谢谢建议"
-    shot(browser, tmp_path, "feedback-handled")
+    desktop_screenshot(browser, tmp_path, "feedback-handled")
 
     browser.get(f"{live_server.url}/admin/messaging/customermessage/add/")
     wait_for(browser, "css selector", ".select2-selection").click()
@@ -141,7 +116,7 @@ def test_the_officer_reads_the_customer_page_and_the_dashboard(browser, live_ser
     browser.get(f"{live_server.url}/admin/accounts/customer/{book.pk}/change/")
     wait_for(browser, "id", "loans")
     text = body(browser)
-    assert "已放款" in text and "300.00" in text and "flags-form" not in browser.page_source and fits(browser)
-    shot(browser, tmp_path, "customer-page-officer")
+    assert "已放款" in text and "300.00" in text and "flags-form" not in browser.page_source and fits_the_width(browser)
+    desktop_screenshot(browser, tmp_path, "customer-page-officer")
     dashboard_shot(browser, live_server, tmp_path, "officer", "officer-panel")
     assert "待审核" in body(browser) and "M1（1–30 天）" in body(browser)

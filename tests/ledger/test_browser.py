@@ -3,7 +3,6 @@ reconciliation panel, the trial balance, a loan's statement, the journal and the
 
 from datetime import date, timedelta
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group
@@ -12,28 +11,15 @@ from loans.overdue import mark_overdue
 from loans.reconciliation import reconcile
 from loans.repayments import repay
 from tests.factories import UserFactory
-from tests.helpers import BROWSER_TESTS, SCREENSHOTS, log_in, wait_for_text
+from tests.helpers import BROWSER_TESTS, desktop, desktop_screenshot, log_in, wait_for_text
 from tests.loans.helpers import disbursed_loan
 
 pytestmark = [*BROWSER_TESTS, pytest.mark.django_db(transaction=True)]
 
-DESKTOP = (1366, 900)
-
-
-def desktop_screenshot(browser, tmp_path, name: str) -> Path:
-    height = browser.execute_script("return document.documentElement.scrollHeight")
-    browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {"width": DESKTOP[0], "height": min(max(height, DESKTOP[1]), 6000), "deviceScaleFactor": 1, "mobile": False})
-    path = tmp_path / f"{name}.png"
-    assert browser.save_screenshot(str(path))
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    (SCREENSHOTS / path.name).write_bytes(path.read_bytes())
-    return path
-
-
 def test_finance_reads_the_books_and_writes_off(browser, live_server, client, tmp_path, quiet):
     from selenium.webdriver.support.ui import WebDriverWait
 
-    browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {"width": DESKTOP[0], "height": DESKTOP[1], "deviceScaleFactor": 1, "mobile": False})
+    desktop(browser)
     paid = disbursed_loan(date(2025, 1, 1), code="LN2025010101")
     late = disbursed_loan(date(2025, 1, 2), code="LN2025010202", apply_amount=Decimal("1000.00"), service_fee=Decimal("10.00"))
     mark_overdue(date(2025, 1, 20))
