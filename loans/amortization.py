@@ -68,27 +68,20 @@ DAYS_PER_COST_MONTH = Fraction(DAYS_PER_COST_YEAR, MONTHS_PER_YEAR)
 
 
 class ScheduleRuleError(Exception):
-    """A loan's term and repayment settings break a scheduling rule."""
-
-    code: int = 0
+    """A loan's term and repayment settings break a scheduling rule (the API's codes for them
+    are in ``products/codes.py``: the maths knows no wire codes)."""
 
 
 class NotWholePeriods(ScheduleRuleError):
     """The term does not divide into whole repayment intervals."""
 
-    code = 20004009
-
 
 class DayIntervalOnMonthTerm(ScheduleRuleError):
     """A month-based term was given a day-based repayment interval."""
 
-    code = 20004012
-
 
 class AnnuityOnDayTerm(ScheduleRuleError):
     """Equal instalments (type 3) were asked for on a day-based term."""
-
-    code = 20004015
 
 
 @dataclass(frozen=True)

@@ -417,14 +417,6 @@ def test_schedule_rule_errors(loan: LoanTerms, error: type[Exception]) -> None:
         build_schedule(loan, DISBURSED)
 
 
-def test_error_codes() -> None:
-    assert (NotWholePeriods.code, DayIntervalOnMonthTerm.code, AnnuityOnDayTerm.code) == (
-        20004009,
-        20004012,
-        20004015,
-    )
-
-
 @pytest.mark.parametrize(
     "loan",
     [
