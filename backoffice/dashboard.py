@@ -172,10 +172,13 @@ class BucketRow:
 
 
 def overdue_buckets(today: date) -> list[BucketRow]:
-    """Disbursed loans overdue today by CONTRACT §13 bucket, with their unpaid principal (one query)."""
+    """Disbursed loans overdue today by CONTRACT §13 bucket, with their unpaid principal (one query);
+    written-off loans are off the books and left out."""
     rows = (
         RepaymentPeriod.objects.filter(
-            application__status=ApplicationStatus.DISBURSED, settlement=RepaymentPeriod.Settlement.UNPAID
+            application__status=ApplicationStatus.DISBURSED,
+            application__written_off_on__isnull=True,
+            settlement=RepaymentPeriod.Settlement.UNPAID,
         ).order_by().values("application")
         .annotate(oldest=Min("due_date"), principal=Sum("principal"))
     )

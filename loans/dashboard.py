@@ -2,10 +2,11 @@
 
 Definitions:
 * disbursed amount: the principal of every loan ever disbursed (statuses 4 and 5);
-* outstanding: unpaid principal of the periods of loans currently disbursed (status 4);
-* overdue loans: loans in status 4 with at least one unpaid period past its due date
+* outstanding: unpaid principal of the periods of loans currently disbursed (status 4) and
+  not written off (a written-off loan is off the books, CONTRACT §14);
+* overdue loans: those loans with at least one unpaid period past its due date
   (overdue from the day after the due date, CONTRACT §8, whether or not the nightly
-  job has flagged it yet); overdue rate = overdue loans / loans in status 4;
+  job has flagged it yet); overdue rate = overdue loans / outstanding loans;
 * repayments: postings of the last 30 days, today included (local dates).
 """
 
@@ -102,7 +103,8 @@ def _loan_book(today: date) -> dict:
     unpaid = Q(periods__settlement=RepaymentPeriod.Settlement.UNPAID)
     overdue = unpaid & Q(periods__due_date__lt=today)
     unpaid_principal = ExpressionWrapper(F("periods__principal") - F("periods__paid_principal"), output_field=_money())
-    return LoanApplication.objects.filter(status=ApplicationStatus.DISBURSED).aggregate(
+    on_the_books = LoanApplication.objects.filter(status=ApplicationStatus.DISBURSED, written_off_on__isnull=True)
+    return on_the_books.aggregate(
         outstanding_loans=Count("pk", distinct=True),
         outstanding_principal=Coalesce(Sum(unpaid_principal, filter=unpaid), ZERO, output_field=_money()),
         overdue_loans=Count("pk", distinct=True, filter=overdue),

@@ -63,6 +63,7 @@ def test_overdue_loans_by_bucket():
     for days_late in (1, 30, 31, 61, 91, 400):
         disbursed_loan(periods=[today - timedelta(days=days_late)])
     disbursed_loan(periods=[today])  # due today: not overdue
+    disbursed_loan(periods=[today - timedelta(days=200)], written_off_on=today)  # off the books
     rows = {row.bucket: (row.loans, row.principal) for row in dashboard.overdue_buckets(today)}
     assert rows == {"M1": (2, D("2000.00")), "M2": (1, D("1000.00")), "M3": (1, D("1000.00")), "M4+": (2, D("2000.00"))}
 

@@ -8,7 +8,7 @@ from django.contrib.auth.models import Permission
 from django.utils import timezone
 
 from loans.dashboard import dashboard_figures, repayment_chart_svg
-from loans.models import ApplicationStatus, RepaymentPeriod
+from loans.models import ApplicationStatus, LoanApplication, RepaymentPeriod
 from tests.factories import LoanFactory, UserFactory, disbursed_loan, repayment
 
 pytestmark = pytest.mark.django_db
@@ -59,6 +59,16 @@ def test_figures_are_exact(book, today):
     assert len(figures.repayment_days) == 30 and figures.repayment_days[-1].day == today
     assert days[today] == (3, Decimal("250.50")) and days[today - timedelta(days=29)] == (1, Decimal("10.00"))
     assert sum(count for count, _ in days.values()) == 4
+
+
+def test_a_written_off_loan_is_off_the_books(book, today):
+    """CONTRACT §14: a write-off takes the loan off the books; it stays status 4 for the customer."""
+    LoanApplication.objects.filter(pk=book["c"].pk).update(written_off_on=today)
+    figures = dashboard_figures(today)
+    assert (figures.outstanding_loans, figures.outstanding_principal) == (2, Decimal("2500.00"))
+    assert (figures.overdue_loans, figures.overdue_periods) == (1, 1)  # b; a's first period is paid
+    assert figures.overdue_rate_pct == "50.00%"
+    assert (figures.disbursed_count, figures.disbursed_amount) == (4, Decimal("6500.00"))
 
 
 def test_empty_book(today):
