@@ -59,7 +59,7 @@ def assess_product(product, limits: ProductLimits) -> Assessment:
     figures = {"worst_annual_cost": recorded, "worst_cost_terms": worst.describe()[:300]}
     if not above_cap(worst.cost):
         return Assessment(figures=figures)
-    error = f"最高年化综合成本 {worst.describe()}超过上限 {percent_str(settings.ANNUAL_COST_CAP)}（ANNUAL_COST_CAP），不能保存"
+    error = f"最高年化综合成本 {worst.describe()}超过上限 {percent_str(settings.ANNUAL_COST_CAP)}（ANNUAL_COST_CAP）"
     return Assessment(errors=[error], figures=figures)
 
 

@@ -162,6 +162,23 @@ class TestProductAdmin:
         assert admin_client.post(self.ADD, self.form(code="LONGER", single_days="30", single_default_days="30", interest_rates="0.20",
                                                      default_interest_rate="0.20")).status_code == 302
 
+    def test_a_product_is_put_on_sale_only_under_the_cap_set_now(self, admin_client, settings):
+        """A product saved under the cap is refused on sale after the cap was lowered."""
+        from tests.products.test_admin import sale_action
+
+        settings.ANNUAL_COST_CAP = D("0.3639")
+        assert admin_client.post(self.ADD, self.form()).status_code == 302
+        product = Product.objects.get(code="NEWCASH")
+        settings.ANNUAL_COST_CAP = D("0.36")
+        page = sale_action(admin_client, "put_on_sale", product, reason="上线").content.decode()
+        product.refresh_from_db()
+        assert not product.on_sale
+        assert "未能上架：" in page and "36.39%" in page and "超过上限 36%（ANNUAL_COST_CAP）" in page
+        settings.ANNUAL_COST_CAP = D("0.3639")
+        sale_action(admin_client, "put_on_sale", product, reason="上线")
+        product.refresh_from_db()
+        assert product.on_sale and product.worst_annual_cost == D("0.3639")
+
     def test_the_demo_products_come_with_their_figure(self):
         import io
 
