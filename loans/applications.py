@@ -4,7 +4,9 @@
 with the customer's row locked, the eligibility checks in this order:
 
 1. ``20005002`` the four verification steps are not all done;
-2. ``20005003`` the account is blacklisted or risk-flagged;
+2. ``20005003`` the account is blacklisted or risk-flagged, or its verified ID number, its
+   mobile or the device token of the session's login is on the identity blacklist
+   (``risk.blacklist``; the hit is recorded);
 3. ``20005004`` an unfinished loan (status 0, 1, 2 or 4) exists;
 4. ``20005005`` the amount is above the available credit (when a total credit is set).
 
@@ -31,6 +33,8 @@ from django.utils import timezone
 
 from accounts.models import User
 from cashloan.api.errors import ApiError
+from risk import blacklist
+from risk.models import BlacklistHit
 
 from . import codes, decisions
 from .credit import available_credit
@@ -39,6 +43,7 @@ from .notifications import LoanEvent, notify_loan_event
 from .quotes import Quote, quote_loan
 
 SUBMITTED_NOTE = "客户提交申请"
+BLOCKED_MESSAGE = "您的账户暂不符合借款条件"
 CODE_ATTEMPTS = 5
 
 DECIDED_NOTES = {ApplicationStatus.APPROVED: "风控规则自动通过", ApplicationStatus.REJECTED: "风控规则自动拒绝"}
@@ -51,6 +56,14 @@ EVENT_OF_STATUS = {
 
 class ApplicationRefused(ApiError):
     pass
+
+
+class ListedIdentity(ApplicationRefused):
+    """The applicant's identity is on the blacklist (the customer sees the flags' refusal)."""
+
+    def __init__(self, entries: list):
+        super().__init__(BLOCKED_MESSAGE, code=codes.BLOCKED)
+        self.entries = entries
 
 
 @dataclass(frozen=True)
@@ -68,12 +81,20 @@ class ApplicantDetails:
     contact_phone: str = ""
 
 
-def check_eligibility(user: User, amount, today: date) -> None:
-    """The four refusals, in the module's order; ``user`` must be the locked, fresh row."""
+def check_eligibility(user: User, amount, today: date, device_token: str = "") -> None:
+    """The four refusals, in the module's order; ``user`` must be the locked, fresh row (from
+    ``decisions.lock_applicant``, which reads the verified ID number with it)."""
     if not user.verifications_complete:
         raise ApplicationRefused("请先完成身份、银行卡、手机和个人信息认证", code=codes.NOT_VERIFIED)
     if user.is_blacklisted or user.is_risk:
-        raise ApplicationRefused("您的账户暂不符合借款条件", code=codes.BLOCKED)
+        raise ApplicationRefused(BLOCKED_MESSAGE, code=codes.BLOCKED)
+    id_number = getattr(user, "risk_id_number", "")
+    listed = blacklist.listed_entries(
+        id_digests=[blacklist.id_digest(id_number)] if id_number else [], mobile=user.mobile or "", device_token=device_token,
+        today=today,
+    )
+    if listed:
+        raise ListedIdentity(listed)
     if has_unfinished_loan(user):
         raise ApplicationRefused("您有未结清的借款，结清后才能再次申请", code=codes.UNFINISHED_LOAN)
     if user.total_credit is None:
@@ -104,14 +125,18 @@ def apply_for_loan(
     """
     today = today or timezone.localdate()
     quote = quote_loan(product_id, terms, today=today)
-    with transaction.atomic():
-        applicant = decisions.lock_applicant(user.pk, device_token)
-        check_eligibility(applicant, quote.request.amount, today)
-        made = decisions.Application(quote.request.amount, len(details.phonebook), device_token, timezone.now(), today)
-        decided = decisions.decide_application(applicant, made)
-        application = _insert_application(applicant, quote, details, today, decided, device_token)
-        _record_history(application, decided)
-        notify_loan_event(application, EVENT_OF_STATUS[application.status], sms=False)
+    try:
+        with transaction.atomic():
+            applicant = decisions.lock_applicant(user.pk, device_token)
+            check_eligibility(applicant, quote.request.amount, today, device_token)
+            made = decisions.Application(quote.request.amount, len(details.phonebook), device_token, timezone.now(), today)
+            decided = decisions.decide_application(applicant, made)
+            application = _insert_application(applicant, quote, details, today, decided, device_token)
+            _record_history(application, decided)
+            notify_loan_event(application, EVENT_OF_STATUS[application.status], sms=False)
+    except ListedIdentity as refusal:  # the refusal rolled back; the hit is kept
+        blacklist.record_hits(refusal.entries, user, BlacklistHit.Event.APPLICATION)
+        raise
     return application
 
 

@@ -116,3 +116,4 @@ class RiskRuleAdmin(StaffAdminMixin, admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+from .blacklist_admin import BlacklistEntryAdmin, BlacklistHitAdmin  # noqa: E402,F401  (registers the pages)

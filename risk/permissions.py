@@ -14,4 +14,10 @@ RISK_MANAGER_PERMISSIONS = [
     "accounts.change_customer_flags",
     "accounts.set_credit_limit",
     "accounts.view_creditlimitchange",
+    # the identity blacklist (CONTRACT §15): add, remove (a change), import, and read the hits
+    "risk.view_blacklistentry",
+    "risk.add_blacklistentry",
+    "risk.change_blacklistentry",
+    "risk.import_blacklistentry",
+    "risk.view_blacklisthit",
 ]

@@ -6,6 +6,8 @@ Business refusals raise :class:`cashloan.api.errors.ApiError` with the seed's co
 from django.db import IntegrityError, transaction
 
 from cashloan.api.errors import ApiError
+from risk import blacklist
+from risk.models import BlacklistHit
 
 from .. import codes, lockout, validators
 from ..credit_limits import initial_limit, record_initial_limit
@@ -31,6 +33,9 @@ def register(*, mobile: str, password_cipher: str, confirm_cipher: str) -> User:
         with transaction.atomic():
             user = User.objects.create_user(username=mobile, mobile=mobile, password=password, total_credit=initial_limit())
             record_initial_limit(user)
+            # A listed mobile may register (the refusal is the application's, CONTRACT §15); the
+            # risk manager sees the hit.
+            blacklist.consult(user, event=BlacklistHit.Event.REGISTRATION)
             return user
     except IntegrityError:
         raise ApiError(codes.MESSAGE_MOBILE_REGISTERED, code=codes.MALFORMED_REQUEST) from None

@@ -11,10 +11,12 @@ from django.utils import timezone
 
 from cashloan.api import ratelimit
 from cashloan.api.errors import ApiError, MalformedRequest, RateLimited
+from risk import blacklist
+from risk.models import BlacklistHit
 
 from .. import codes, lockout
 from ..backends import CUSTOMER_BACKEND
-from ..models import AppType, Device, User
+from ..models import AppType, Device, Identity, User
 from ..passwords import read_password
 from .customers import customer_by_mobile
 
@@ -57,6 +59,12 @@ def start_session(request, user: User, *, app_type: str, token: str) -> str:
     request.session[DEVICE_TOKEN_KEY] = token
     Device.objects.update_or_create(
         user=user, token=token, defaults={"app_type": app_type, "last_login_at": timezone.now()}
+    )
+    # A listed customer may log in (to see and repay what they owe); an application is refused
+    # (CONTRACT §15). The risk manager sees the hit.
+    blacklist.consult(
+        user, event=BlacklistHit.Event.LOGIN, device_token=token,
+        id_digests=Identity.objects.filter(user=user).values("id_number_digest"),
     )
     return request.session.session_key
 

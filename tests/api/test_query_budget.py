@@ -227,11 +227,12 @@ class Path:
 
 
 BUDGET = [
-    Path("login", "/security/login", _login, 8, 15, "90000000"),
+    # login, registration and application each read the identity blacklist once (CONTRACT §15)
+    Path("login", "/security/login", _login, 9, 16, "90000000"),
     Path("getCode", "/openApi/getCode", lambda w: {}, 0, 4),
     Path("getSmsCode", "/openApi/getSmsCode", _sms_register, 2, 2, "20001000"),
     Path("checkSmsCode", "/openApi/checkSmsCode", _check_register, 1, 1, "20002006"),
-    Path("userRegister", "/openApi/userRegister", _register, 4, 4, "20003000"),
+    Path("userRegister", "/openApi/userRegister", _register, 5, 5, "20003000"),
     Path("forgetPwdGetSmsCode", "/openApi/forgetPwdGetSmsCode", _sms_reset, 2, 2, "20001000"),
     Path("forgetPwdCheckSmsCode", "/openApi/forgetPwdCheckSmsCode", _check_reset, 1, 1, "20002006"),
     Path("forgetPwdIdentityAuth", "/openApi/forgetPwdIdentityAuth", _identity, 2, 2, "20004000"),
@@ -248,7 +249,7 @@ BUDGET = [
     Path("getLoanApplyConfirmInfo", "/appCommonApi/getLoanApplyConfirmInfo", _quote, 2, 3),
     # + the risk decision (CONTRACT §12): the customer's loan history and the enabled rules (the
     # cache is cold here); with a device token, one more (tests/loans/test_decisions.py).
-    Path("loanProductApply", "/appCommonApi/loanProductApply", _apply, 13, 14, "20005000"),
+    Path("loanProductApply", "/appCommonApi/loanProductApply", _apply, 14, 15, "20005000"),
     Path("getCustomMessage", "/appCommonApi/getCustomMessage", _page(), 2, 3),  # short first page: no count
     Path("getSystemMessage", "/openCommonApi/getSystemMessage", _page(), 1, 1),
     Path("getRepayInfoList", "/appCommonApi/getRepayInfoList", _page(condition="0"), 3, 4),
