@@ -299,6 +299,15 @@ CREDIT_MAX_LIMIT = _env_decimal("CREDIT_MAX_LIMIT")  # raises stop here; None: n
 ANNUAL_COST_CAP = _env_decimal("ANNUAL_COST_CAP")  # e.g. 0.36; None: no cap
 
 
+# --- Finance operations (CONTRACT §15): four eyes, limits, proofs ----------------------------------
+# An offline repayment posts only when a second finance user confirms it (off: at once).
+OFFLINE_REPAYMENT_FOUR_EYES = env.bool("OFFLINE_REPAYMENT_FOUR_EYES", default=True)
+OFFLINE_PROOF_MAX_BYTES = env.int("OFFLINE_PROOF_MAX_BYTES", default=5 * 1024 * 1024)
+WAIVER_MAX_AMOUNT = _env_decimal("WAIVER_MAX_AMOUNT")  # the most one waiver may waive, in yuan; None: no limit
+# Uploaded files (offline repayments' proofs): never served by a public URL, only by a staff view.
+MEDIA_ROOT = env("MEDIA_ROOT", default=str(BASE_DIR / "var" / "media"))
+
+
 # --- Logging (cashloan/logs.py: one format for the app, gunicorn and Celery) ---------------------
 LOG_LEVEL = env("LOG_LEVEL", default="INFO")
 LOG_FORMAT = env("LOG_FORMAT", default="plain")

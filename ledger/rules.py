@@ -116,6 +116,20 @@ def repayment(paid: Parts, carried: Parts) -> Lines:
     )
 
 
+# What a waiver of each component takes off: (the receivable, the income it was recognised in).
+WAIVABLE = {
+    "interest": (Account.INTEREST_RECEIVABLE, Account.INTEREST_INCOME),
+    "fee": (Account.FEES_RECEIVABLE, Account.FEE_INCOME),
+    "penalty": (Account.PENALTY_RECEIVABLE, Account.PENALTY_INCOME),
+}
+
+
+def waiver(component: str, amount: int) -> Lines:
+    """Part of a recognised receivable given up: income back out (Dr), the receivable cleared (Cr)."""
+    receivable, income = WAIVABLE[component]
+    return combine((income, amount), (receivable, -amount))
+
+
 def write_off(balances: Mapping[str, int]) -> Lines:
     """Move what the loan still carries on 1303, 1132, 1133, 1134 to 6701."""
     carried = [(account, balances.get(account, 0)) for account in RECEIVABLE_ACCOUNTS]

@@ -151,6 +151,14 @@ def post_recovery(loan_id, repayment_id, *, amount, on: date, actor: PostedBy) -
     )
 
 
+def post_waiver(loan_id, waiver_id, *, component: str, amount, on: date, actor: PostedBy, reason: str) -> JournalEntry | None:
+    """An approved waiver (减免) of part of a recognised interest, fee or penalty receivable."""
+    return post(
+        kind=EntryKind.WAIVER, event_key=f"waiver:{waiver_id}", loan_id=loan_id, on=on, actor=actor,
+        lines=rules.waiver(component, rules.cents(amount)), memo=reason,
+    )
+
+
 def post_write_off(loan_id, *, on: date, actor: PostedBy, reason: str) -> JournalEntry | None:
     """Move what the loan carries on 1303/1132/1133/1134 as of ``on`` to 6701 (once per loan)."""
     lines = rules.write_off(loan_balances(loan_id, on))

@@ -433,6 +433,13 @@ def overdue_penalty(
     return quantize_money(unpaid_principal * penalty_rate * days / DAYS_PER_INTEREST_YEAR)
 
 
+def penalty_left(
+    unpaid_principal: Decimal, penalty_rate: Decimal, due_date: date, as_of: date, waived: Decimal
+) -> Decimal:
+    """The penalty as of ``as_of`` less what waivers took off it (never below zero)."""
+    return max(Decimal("0.00"), overdue_penalty(unpaid_principal, penalty_rate, due_date, as_of) - waived)
+
+
 def payoff_breakdown(
     periods: Sequence[PeriodState], today: date, penalty_rate: Decimal, penalty_until: date | None = None
 ) -> PayoffBreakdown:

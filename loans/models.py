@@ -194,6 +194,8 @@ class Repayment(models.Model):
     posted_at = models.DateTimeField("入账时间", auto_now_add=True)
     effective_date = models.DateField("业务日期", help_text="计算罚息与提前结清利息所用的日期（亚洲/上海）")
     is_recovery = models.BooleanField("核销后收回", default=False)
+    # A wrong repayment is reversed, never deleted (CONTRACT §15; ``loans.reversals``).
+    reversed_on = models.DateField("冲正日期", null=True, blank=True)
 
     class Meta:
         verbose_name = "还款记录"
@@ -201,7 +203,8 @@ class Repayment(models.Model):
         ordering = ["-posted_at"]
 
     def __str__(self) -> str:
-        return f"还款 {self.amount} 元（{self.get_kind_display()}）"
+        reversed_text = "，已冲正" if self.reversed_on else ""
+        return f"还款 {self.amount} 元（{self.get_kind_display()}{reversed_text}）"
 
 
 class RepaymentPeriod(models.Model):
@@ -227,6 +230,12 @@ class RepaymentPeriod(models.Model):
     fee = MoneyField("应还费用", default=ZERO)
     penalty = MoneyField("罚息", default=ZERO)
     is_overdue = models.BooleanField("逾期", default=False, db_index=True)
+    # Waived by approved waivers (``loans.waivers``): the period asks for that much less. The
+    # penalty waived is subtracted from the penalty computed from the due date; ``penalty``
+    # holds what is left (what the books carry).
+    waived_interest = MoneyField("减免利息", default=ZERO)
+    waived_fee = MoneyField("减免费用", default=ZERO)
+    waived_penalty = MoneyField("减免罚息", default=ZERO)
     recognised_on = models.DateField(
         "利息费用确认日", null=True, blank=True, help_text="到期日任务将本期利息与费用记入应收的业务日期"
     )
@@ -255,5 +264,16 @@ class RepaymentPeriod(models.Model):
         return self.settlement != self.Settlement.UNPAID
 
     @property
+    def interest_due(self):
+        return self.interest - self.waived_interest
+
+    @property
+    def fee_due(self):
+        return self.fee - self.waived_fee
+
+    @property
     def due_total(self):
-        return self.principal + self.interest + self.fee + self.penalty
+        return self.principal + self.interest_due + self.fee_due + self.penalty
+
+
+from .finance_models import OfflineRepayment, Reversal, Waiver, WaiverLine  # noqa: E402,F401  (Django finds them here)

@@ -17,7 +17,7 @@ from django.db import transaction
 from cashloan.models import ZERO
 from ledger.services import PostedBy, post_penalty_change, post_recognition
 
-from .amortization import overdue_penalty
+from .amortization import penalty_left
 from .locks import lock_loan, lock_periods
 from .models import ApplicationStatus, LoanApplication, RepaymentPeriod
 
@@ -70,7 +70,7 @@ def bring_up_to_date(loan: LoanApplication, periods: list[RepaymentPeriod], as_o
 
 def _apply_penalty(period: RepaymentPeriod, penalty_rate, as_of: date) -> bool:
     """Set the period's overdue flag and penalty as of ``as_of``; True when something changed."""
-    penalty = overdue_penalty(period.principal, penalty_rate, period.due_date, as_of)
+    penalty = penalty_left(period.principal, penalty_rate, period.due_date, as_of, period.waived_penalty)
     if period.is_overdue and period.penalty == penalty:
         return False
     period.is_overdue, period.penalty = True, penalty

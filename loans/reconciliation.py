@@ -7,6 +7,10 @@ balances. The recognition rules are the books' (docs/DECISIONS.md): a period's i
 are receivable from its due date, its penalty as the daily job computes it for the date, and
 what a repayment pays is income. Also checked: every entry balanced, and the kept daily
 balances equal to the sum of the lines.
+
+Finance's corrections count from their business date: an approved waiver takes its amount off
+the periods it names, a reversed repayment is as if never made (and until its reversal, the
+periods it paid were paid by it).
 """
 
 from collections import defaultdict
@@ -14,6 +18,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
+from django.db.models import Q
 from django.utils import timezone
 
 from cashloan.models import ZERO
@@ -22,10 +27,12 @@ from ledger.rules import cents, money_text
 from ledger.selectors import balances_as_of, kept_balances_differing_from_lines, loans_on_books, unbalanced_entry_count
 from ledger.services import record_reconciliation
 
-from .amortization import overdue_penalty
+from .amortization import penalty_left
+from .finance_models import Decision, Reversal, WaiverLine
 from .models import SERVICED_STATUSES, LoanApplication, Repayment, RepaymentPeriod
 
 CHUNK = 1000
+WAIVED = ("waived_interest", "waived_fee", "waived_penalty")
 
 
 @dataclass(frozen=True)
@@ -99,11 +106,13 @@ def _check_batch(loans: list[dict], as_of: date) -> list[Difference]:
     ids = [loan["id"] for loan in loans]
     periods = defaultdict(list)
     for period in RepaymentPeriod.objects.filter(application_id__in=ids).order_by("number").values(
-        "application_id", "due_date", "principal", "interest", "fee", "repayment_id"
+        "id", "application_id", "number", "due_date", "principal", "interest", "fee", "repayment_id"
     ):
         periods[period["application_id"]].append(period)
+    _as_they_were(periods, ids, as_of)
     repayments = defaultdict(list)
-    for repayment in Repayment.objects.filter(application_id__in=ids, effective_date__lte=as_of).values(
+    live = Q(reversed_on__isnull=True) | Q(reversed_on__gt=as_of)  # reversed by then: as if never made
+    for repayment in Repayment.objects.filter(live, application_id__in=ids, effective_date__lte=as_of).values(
         "id", "application_id", "amount", "principal", "interest", "fee", "penalty", "is_recovery"
     ):
         repayments[repayment["application_id"]].append(repayment)
@@ -113,6 +122,28 @@ def _check_batch(loans: list[dict], as_of: date) -> list[Difference]:
         expected = expected_balances(loan, periods[loan["id"]], repayments[loan["id"]], as_of)
         differences += _compare(loan["code"], expected, {a: books.get((loan["id"], a), 0) for a in ACCOUNT_CODES})
     return differences
+
+
+def _as_they_were(periods: dict[object, list[dict]], ids: list, as_of: date) -> None:
+    """The periods as of the end of ``as_of``: what approved waivers had taken off them by then,
+    and paid by the repayment a later reversal undid (the rows say unpaid, or paid by a later one)."""
+    waived = defaultdict(lambda: dict.fromkeys(WAIVED, ZERO))
+    lines = WaiverLine.objects.filter(
+        waiver__application_id__in=ids, waiver__status=Decision.APPROVED, waiver__effective_date__lte=as_of
+    ).values_list("period_id", "waiver__component", "amount")
+    for period_id, component, amount in lines:
+        waived[period_id][f"waived_{component}"] += amount
+    undone_later = {
+        (loan_id, number): repayment_id
+        for loan_id, repayment_id, numbers in Reversal.objects.filter(
+            repayment__application_id__in=ids, status=Decision.APPROVED, effective_date__gt=as_of
+        ).values_list("repayment__application_id", "repayment_id", "period_numbers")
+        for number in numbers
+    }
+    for loan_id, rows in periods.items():
+        for period in rows:
+            period.update(waived[period["id"]])
+            period["repayment_id"] = undone_later.get((loan_id, period["number"]), period["repayment_id"])
 
 
 def expected_balances(loan: dict, periods: list[dict], repayments: list[dict], as_of: date) -> dict[str, int]:
@@ -143,13 +174,17 @@ def expected_balances(loan: dict, periods: list[dict], repayments: list[dict], a
 
 
 def _carried(loan: dict, periods: list[dict], paid_by: set, day: date) -> dict[str, Decimal]:
-    """Interest and fee of the periods unpaid at the end of ``day`` and due by then; their penalty as of ``day``."""
+    """Interest and fee of the periods unpaid at the end of ``day`` and due by then, less what was
+    waived; their penalty as of ``day``, less what was waived."""
     unpaid = [p for p in periods if p["repayment_id"] not in paid_by]
     due = [p for p in unpaid if p["due_date"] <= day]
     return {
-        "interest": sum((p["interest"] for p in due), ZERO),
-        "fee": sum((p["fee"] for p in due), ZERO),
-        "penalty": sum((overdue_penalty(p["principal"], loan["penalty_rate"], p["due_date"], day) for p in due), ZERO),
+        "interest": sum((p["interest"] - p.get("waived_interest", ZERO) for p in due), ZERO),
+        "fee": sum((p["fee"] - p.get("waived_fee", ZERO) for p in due), ZERO),
+        "penalty": sum(
+            (penalty_left(p["principal"], loan["penalty_rate"], p["due_date"], day, p.get("waived_penalty", ZERO)) for p in due),
+            ZERO,
+        ),
     }
 
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from cashloan.models import ZERO
 
-from .amortization import overdue_penalty
+from .amortization import penalty_left
 from .credit import credit_left, is_frozen, loan_totals
 from .models import SERVICED_STATUSES, LoanApplication, RepaymentPeriod
 
@@ -41,7 +41,7 @@ class RepayCondition:
 # What a §26 row shows: the loan's phone book and the product's texts stay in the database.
 REPAY_ROW_FIELDS = (
     "number", "due_date", "settlement", "principal", "interest", "fee",
-    "paid_principal", "paid_interest", "paid_fee", "paid_penalty",
+    "paid_principal", "paid_interest", "paid_fee", "paid_penalty", "waived_interest", "waived_fee", "waived_penalty",
     "application__code", "application__apply_amount", "application__penalty_rate", "application__product__name",
     "application__written_off_on",
 )
@@ -89,12 +89,16 @@ def period_figures(period: RepaymentPeriod, today: date) -> PeriodFigures:
     if period.is_paid:
         return PeriodFigures(period.paid_principal, period.paid_interest, period.paid_fee, period.paid_penalty)
     loan = period.application
-    return unpaid_figures(period.principal, period.interest, period.fee, loan.penalty_rate, period.due_date, loan.penalty_date(today))
+    return unpaid_figures(
+        period.principal, period.interest_due, period.fee_due, loan.penalty_rate, period.due_date, loan.penalty_date(today),
+        period.waived_penalty,
+    )
 
 
-def unpaid_figures(principal, interest, fee, penalty_rate, due_date: date, penalty_as_of: date) -> PeriodFigures:
-    """A period not paid yet; its penalty runs to ``penalty_as_of`` (today, or a write-off date)."""
-    return PeriodFigures(principal, interest, fee, overdue_penalty(principal, penalty_rate, due_date, penalty_as_of))
+def unpaid_figures(principal, interest, fee, penalty_rate, due_date: date, penalty_as_of: date, waived_penalty=ZERO) -> PeriodFigures:
+    """A period not paid yet (interest and fee less waivers); its penalty runs to
+    ``penalty_as_of`` (today, or a write-off date), less the penalty waived."""
+    return PeriodFigures(principal, interest, fee, penalty_left(principal, penalty_rate, due_date, penalty_as_of, waived_penalty))
 
 
 # --------------------------------------------------------------------------
@@ -135,11 +139,17 @@ def unpaid_period_figures(penalty_rates: dict, today: date) -> tuple[list[Period
     rows = list(
         RepaymentPeriod.objects.filter(application_id__in=penalty_rates, settlement=Settlement.UNPAID)
         .order_by()
-        .values_list("application_id", "principal", "interest", "fee", "due_date", "application__written_off_on")
+        .values_list(
+            "application_id", "principal", "interest", "fee", "due_date", "application__written_off_on",
+            "waived_interest", "waived_fee", "waived_penalty",
+        )
     )
     figures = [
-        unpaid_figures(principal, interest, fee, penalty_rates[loan_id], due_date, min(today, written_off_on or today))
-        for loan_id, principal, interest, fee, due_date, written_off_on in rows
+        unpaid_figures(
+            principal, interest - waived_interest, fee - waived_fee, penalty_rates[loan_id], due_date,
+            min(today, written_off_on or today), waived_penalty,
+        )
+        for loan_id, principal, interest, fee, due_date, written_off_on, waived_interest, waived_fee, waived_penalty in rows
     ]
     return figures, min((row[4] for row in rows), default=None)
 

@@ -98,6 +98,7 @@ SMS_PURPOSES = {
     "repaid": "还款成功",
     "overdue": "逾期提醒",
     "dunning": "催收",
+    "reversal": "还款冲正",
 }
 CODE_PURPOSES = ("register", "reset_password")
 _CODE = re.compile(r"\d{4,8}")
