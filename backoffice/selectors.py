@@ -21,7 +21,7 @@ from accounts.models import Contact, CreditLimitChange, Customer, Device, FlagCh
 from accounts.regions import address_text, region_name
 from cashloan.models import ZERO
 from loans.credit import available_credit
-from loans.models import ApplicationStatus, LoanApplication, Repayment, RepaymentPeriod
+from loans.models import ApplicationStatus, LoanApplication, Repayment, RepaymentPeriod, Waiver
 from messaging.masking import mask_mobile
 from messaging.models import CustomerMessage, SmsMessage
 
@@ -103,6 +103,7 @@ class Profile:
     credit_limit: str
     available: str
     repayments: list[Repayment]
+    waivers: list[Waiver]  # every one, approved, pending or rejected (CONTRACT §15)
     messages: list[CustomerMessage]
     sms: list[SmsMessage]
     flag_changes: list[FlagChange]
@@ -132,6 +133,9 @@ def customer_profile(customer: Customer, today: date) -> Profile:
         credit_limit=credit_shown(customer.total_credit),
         available="不限额" if available is None else f"{available:.2f}",
         repayments=list(Repayment.objects.filter(application__user=customer).select_related("application")[:RECENT]),
+        waivers=list(
+            Waiver.objects.filter(application__user=customer).select_related("application", "proposed_by", "decided_by").order_by("-proposed_at")
+        ),
         messages=list(CustomerMessage.objects.filter(user=customer).select_related("created_by")[:RECENT]),
         sms=list(SmsMessage.objects.filter(mobile=customer.mobile)[:RECENT]) if customer.mobile else [],
         flag_changes=list(FlagChange.objects.filter(user=customer).select_related("changed_by")),

@@ -304,3 +304,4 @@ class RepaymentAdmin(StaffAdminMixin, ChangelistExportMixin, ReadOnlyAdminMixin,
 
     def export_name_of(self, repayment):
         return repayment.application.user.real_name
+from . import finance_admin  # noqa: E402,F401  (registers 线下还款登记, 减免申请, 还款冲正)

@@ -20,4 +20,7 @@ RISK_MANAGER_PERMISSIONS = [
     "risk.change_blacklistentry",
     "risk.import_blacklistentry",
     "risk.view_blacklisthit",
+    # waivers (减免) finance proposes: approved or rejected here (a superuser may too)
+    "loans.view_waiver",
+    "loans.approve_waiver",
 ]

@@ -29,7 +29,7 @@ pytestmark = pytest.mark.django_db
 
 # Words a Chinese back office legitimately shows: product and format names, and field names staff
 # know by their English (the app's platform, the push token).
-ALLOWED_WORDS = {"App", "iOS", "CSV", "Excel", "XLSX", "token", "ID", "IRR", "SMS", "H5", "DPD"}
+ALLOWED_WORDS = {"App", "iOS", "CSV", "Excel", "XLSX", "JPG", "PNG", "PDF", "token", "ID", "IRR", "SMS", "H5", "DPD"}
 ALLOWED_WORDS |= {"Control", "Command", "Mac"}  # keys named in Django's "按住 Control 键，或者 Mac 上的 Command 键"
 WORD = re.compile(r"(?<![\w.@/-])[A-Za-z]{2,}(?![\w@/-])")
 FRACTION_RATE = re.compile(r"(?<![\d.])0\.\d{4}(?!\d)")  # a rate as a fraction: 0.3600 (shown as 36%)
