@@ -167,8 +167,8 @@ class OfflineRepaymentAdmin(ProposalAdmin):
     proposal_form = OfflineForm
     proposal_title = "登记线下还款"
     list_display = [
-        "loan_code", "customer", "kind", "period_text", "amount", "received_on", "channel", "reference", "status", "proof_link",
-        "proposed_by", "proposed_at", "decided_by", "decided_at", "decision_note",
+        "loan_code", "customer", "period_text", "amount", "received_on", "channel", "reference", "status", "proof_link",
+        "proposed_by", "decided_by",
     ]
     list_filter = ["status", "channel", "kind"]
     search_fields = ["application__code", "reference"]
@@ -192,7 +192,7 @@ class OfflineRepaymentAdmin(ProposalAdmin):
     def has_confirm_permission(self, request) -> bool:
         return request.user.has_perm("loans.confirm_offlinerepayment")
 
-    @staff_action(description="确认入账（复核所选线下还款）", verb="确认入账", unit="笔", permissions=["confirm"], fields=["status"], form=ConfirmForm)
+    @staff_action(description="入账所选线下还款（复核）", verb="确认入账", unit="笔", permissions=["confirm"], fields=["status"], form=ConfirmForm)
     def confirm_offline_repayments(self, request, record, form):
         return offline.confirm_offline_repayment(record, by=request.user)
 
@@ -200,9 +200,9 @@ class OfflineRepaymentAdmin(ProposalAdmin):
     def reject_offline_repayments(self, request, record, form):
         return offline.reject_offline_repayment(record, by=request.user, reason=form.reason_text())
 
-    @admin.display(description="期次")
+    @admin.display(description="还款类型")
     def period_text(self, record: OfflineRepayment) -> str:
-        return f"第{record.period.number}期" if record.period_id else "全部"
+        return f"按期还款 第{record.period.number}期" if record.period_id else "一次性还清"
 
     @admin.display(description="凭证")
     def proof_link(self, record: OfflineRepayment):
@@ -235,10 +235,7 @@ class OfflineRepaymentAdmin(ProposalAdmin):
 class WaiverAdmin(ProposalAdmin):
     proposal_form = WaiverForm
     proposal_title = "申请减免"
-    list_display = [
-        "loan_code", "customer", "component", "amount", "reason", "status", "proposed_by", "proposed_at", "decided_by",
-        "decided_at", "effective_date", "decision_note",
-    ]
+    list_display = ["loan_code", "customer", "component", "amount", "reason", "status", "proposed_by", "decided_by", "effective_date"]
     list_filter = ["status", "component"]
     search_fields = ["application__code", "reason"]
     readonly_fields = [
@@ -271,10 +268,7 @@ class WaiverAdmin(ProposalAdmin):
 class ReversalAdmin(ProposalAdmin):
     proposal_form = ReversalForm
     proposal_title = "申请还款冲正"
-    list_display = [
-        "loan_code", "customer", "repayment_text", "reason", "status", "proposed_by", "proposed_at", "decided_by", "decided_at",
-        "effective_date", "decision_note",
-    ]
+    list_display = ["loan_code", "customer", "repayment_text", "reason", "status", "proposed_by", "decided_by", "effective_date"]
     list_filter = ["status"]
     search_fields = ["repayment__application__code", "reason"]
     readonly_fields = [
