@@ -6,8 +6,9 @@ reversed (a mirror entry; entries are never changed), the periods it paid are un
 their penalty recomputed from their due dates and the books brought up to date as the daily
 job would -- the loan goes back from 5 to 4 if it had been paid off, the repayment is stamped
 reversed (never deleted), and the customer is told. Only a loan's latest repayment not yet
-reversed may be reversed (later ones first), and not while the customer has another unfinished
-loan (a loan back at status 4 would be a second one).
+reversed may be reversed (later ones first), not while the customer has another unfinished loan (a loan back
+at status 4 would be a second one), and on a written-off loan only a recovery (the write-off
+moved what the loan carried; reversing an earlier repayment would put it back).
 
 Not undone: a credit-limit raise the pay-off earned (the risk manager sets the limit, with a
 reason, if it should come back down). The proposal is logged here; an approval or a rejection
@@ -65,6 +66,8 @@ def _check(loan: LoanApplication, repayment: Repayment) -> None:
         raise ValidationError("只能冲正该笔借款最近一笔未冲正的还款（请先冲正其后的还款）")
     if loan.status not in (ApplicationStatus.DISBURSED, ApplicationStatus.PAID_OFF):
         raise ValidationError("该笔借款不在还款中")
+    if loan.is_written_off and not repayment.is_recovery:
+        raise ValidationError("借款已核销，核销前的还款不能冲正")
     if loan.status == ApplicationStatus.PAID_OFF and LoanApplication.objects.filter(
         user_id=loan.user_id, status__in=UNFINISHED_STATUSES
     ).exclude(pk=loan.pk).exists():
