@@ -47,6 +47,7 @@ def propose_reversal(repayment: Repayment, *, reason: str, by) -> Reversal:
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError("请填写冲正原因")
+    repayment = Repayment.objects.select_related("application").get(pk=repayment.pk)  # as it is now
     _check(repayment.application, repayment)
     try:
         with transaction.atomic():

@@ -330,3 +330,23 @@ class TestReversal:
         LoanApplicationFactory(user=loan.user, status=0)
         with pytest.raises(ValidationError, match="未结清的新借款"):
             reversals.propose_reversal(repayment, reason="x", by=finance)
+
+
+class TestReversalOfAWrittenOffLoan:
+    def test_only_a_recovery_is_reversed(self, finance, second_finance):
+        from loans.writeoff import write_off
+
+        loan = instalment_loan()
+        before = repayments.repay(loan.user, str(period(loan, 1).pk), "current", today=date(2025, 2, 1))
+        mark_overdue(date(2025, 8, 28))
+        write_off(loan, finance, "失联", today=date(2025, 8, 28))  # period 2 due 03-01: 180 days past due
+        with pytest.raises(ValidationError, match="核销前的还款不能冲正"):
+            reversals.propose_reversal(before, reason="x", by=finance)
+        recovery = repayments.repay(loan.user, str(period(loan, 2).pk), "all", today=date(2025, 9, 1))
+        assert recovery.is_recovery and LoanApplication.objects.get(pk=loan.pk).status == 5
+        reversal = reversals.propose_reversal(recovery, reason="银行退票", by=finance)
+        reversals.approve_reversal(reversal, by=second_finance, today=date(2025, 9, 2))
+        assert LoanApplication.objects.get(pk=loan.pk).status == 4
+        assert balances(loan, date(2025, 9, 2)).get("6301", 0) == 0
+        assert [p.settlement for p in loan.periods.order_by("number")] == [1, 0, 0]
+        assert_reconciles(date(2025, 9, 1), date(2025, 9, 2))
