@@ -127,6 +127,18 @@ class TestWaiver:
         ).content.decode()
         assert "客户住院" in page and "已通过" in page
 
+    def test_the_app_asks_for_less_once_approved(self, client, api, loan):
+        """Through the app's own endpoint: 1000 + 14.00 + 9.00 due; 5.00 of the penalty waived."""
+        def row():
+            api.client.force_login(loan.user)
+            return api.post("/appCommonApi/getRepayInfoList", {"condition": "2"}).result[0]
+
+        assert (row()["duePenalty"], row()["dueTotalAmount"]) == ("9.00", "1023.00")
+        logged_in(client, staff_in("财务")).post(WAIVERS + "add/", {"loan": loan.code, "component": "penalty", "amount": "5.00", "reason": "协商"})
+        assert row()["dueTotalAmount"] == "1023.00"  # proposed only
+        act(logged_in(client, staff_in("风控")), WAIVERS, "approve_waivers", Waiver.objects.get())
+        assert (row()["duePenalty"], row()["dueTotalAmount"]) == ("4.00", "1018.00")
+
     def test_the_proposer_cannot_approve_even_as_a_superuser(self, client, loan):
         boss = UserFactory(is_staff=True, is_superuser=True, mobile=None, username="管理员")
         logged_in(client, boss).post(WAIVERS + "add/", {"loan": loan.code, "component": "interest", "amount": "14.00", "reason": "补偿"})
