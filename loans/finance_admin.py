@@ -161,14 +161,17 @@ class ProposalAdmin(StaffAdminMixin, admin.ModelAdmin):
     def customer(self, obj):
         return customer_link(obj.application.user)
 
+    @admin.display(description="经办人 / 复核人")
+    def people(self, obj) -> str:
+        return f"{obj.proposed_by} / {obj.decided_by or '—'}"
+
 
 @admin.register(OfflineRepayment)
 class OfflineRepaymentAdmin(ProposalAdmin):
     proposal_form = OfflineForm
     proposal_title = "登记线下还款"
     list_display = [
-        "loan_code", "customer", "period_text", "amount", "received_on", "channel", "reference", "status", "proof_link",
-        "proposed_by", "decided_by",
+        "loan_code", "customer", "period_text", "amount", "received_text", "reference", "status", "proof_link", "people",
     ]
     list_filter = ["status", "channel", "kind"]
     search_fields = ["application__code", "reference"]
@@ -199,6 +202,10 @@ class OfflineRepaymentAdmin(ProposalAdmin):
     @staff_action(description="驳回所选线下还款", verb="驳回", unit="笔", permissions=["confirm"], fields=["status"], form=RejectForm)
     def reject_offline_repayments(self, request, record, form):
         return offline.reject_offline_repayment(record, by=request.user, reason=form.reason_text())
+
+    @admin.display(description="到账日期", ordering="received_on")
+    def received_text(self, record: OfflineRepayment) -> str:
+        return record.received_on.isoformat()
 
     @admin.display(description="还款类型")
     def period_text(self, record: OfflineRepayment) -> str:
@@ -235,7 +242,7 @@ class OfflineRepaymentAdmin(ProposalAdmin):
 class WaiverAdmin(ProposalAdmin):
     proposal_form = WaiverForm
     proposal_title = "申请减免"
-    list_display = ["loan_code", "customer", "component", "amount", "reason", "status", "proposed_by", "decided_by", "effective_date"]
+    list_display = ["loan_code", "customer", "component", "amount", "reason", "status", "people"]
     list_filter = ["status", "component"]
     search_fields = ["application__code", "reason"]
     readonly_fields = [
@@ -268,7 +275,7 @@ class WaiverAdmin(ProposalAdmin):
 class ReversalAdmin(ProposalAdmin):
     proposal_form = ReversalForm
     proposal_title = "申请还款冲正"
-    list_display = ["loan_code", "customer", "repayment_text", "reason", "status", "proposed_by", "decided_by", "effective_date"]
+    list_display = ["loan_code", "customer", "repayment_text", "reason", "status", "people"]
     list_filter = ["status"]
     search_fields = ["repayment__application__code", "reason"]
     readonly_fields = [
