@@ -12,6 +12,7 @@ from cashloan.crypto import keyed_digest
 from risk.models import BlacklistEntry
 from tests.accounts.helpers import GOOD_ID, OTHER_ID
 from tests.backoffice.helpers import staff_in
+from tests.backoffice.test_chinese import english_words, visible_text
 
 pytestmark = pytest.mark.django_db
 
@@ -35,6 +36,10 @@ def test_the_risk_manager_adds_an_id_number(client, manager):
     assert client.get(CHANGELIST, {"q": GOOD_ID}).context["cl"].result_count == 1  # found by its digest
     log = LogEntry.objects.get()
     assert (log.user, "加入黑名单" in log.change_message, "法院失信名单" in log.change_message) == (manager, True, True)
+    for url in (CHANGELIST, CHANGELIST + "add/", f"{CHANGELIST}{entry.pk}/change/", CHANGELIST + "import/", "/admin/risk/blacklisthit/"):
+        reply = client.get(url)
+        assert reply.status_code == 200, url
+        assert english_words(visible_text(reply.content.decode())) == set(), url
 
 
 def test_a_bad_id_number_is_refused_on_the_form(client, manager):
