@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/load.py [--seconds 2] [--rounds 3] [--levels 1,4,16] [--only NAME,...]
 
-Starts gunicorn (``gunicorn.conf.py``, DEBUG off, PostgreSQL, Redis) on 127.0.0.1:8077 with
+Starts gunicorn (``gunicorn.conf.py``, DEBUG off, PostgreSQL, Redis) on 127.0.0.1:8077 (``--port``) with
 ``ROOT_URLCONF=bench.urls``, loads the demo data and gives the demo customer a loan history
 (``bench/history.py``), then for each concurrency level drives each
 endpoint for a fixed time with ``wrk`` (Debian's package; installed when missing and root),
@@ -33,8 +33,8 @@ sys.path.insert(0, str(ROOT))
 
 from cashloan.api.signing import sign_request  # noqa: E402  (standard library only)
 
-HOST, PORT = "127.0.0.1", 8077
-BASE = f"http://{HOST}:{PORT}"
+HOST = "127.0.0.1"
+BASE = f"http://{HOST}:8077"  # --port changes it
 APP_KEY = "12345678"
 DEMO_MOBILE, DEMO_PASSWORD = "13800000000", "demo1234"
 BODIES_PER_RUN = 20000  # more than any endpoint serves in one run: no signature is reused
@@ -279,7 +279,7 @@ def start_gunicorn(env: dict, workers: int, threads: int) -> subprocess.Popen:
     server = subprocess.Popen(
         [
             sys.executable, "-m", "gunicorn", "cashloan.wsgi", "-c", str(ROOT / "gunicorn.conf.py"),
-            "-b", f"{HOST}:{PORT}", "-w", str(workers), "--threads", str(threads), "--log-level", "warning",
+            "-b", BASE.removeprefix("http://"), "-w", str(workers), "--threads", str(threads), "--log-level", "warning",
         ],
         cwd=ROOT, env=env,
     )
@@ -303,7 +303,10 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/cashloan_bench")
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/9")
+    parser.add_argument("--port", type=int, default=8077, help="loopback port of the server under test")
     args = parser.parse_args()
+    global BASE
+    BASE = f"http://{HOST}:{args.port}"
 
     ensure_wrk()
     env = prepare_environment(args)
