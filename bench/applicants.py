@@ -18,6 +18,7 @@ from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
 from cashloan.crypto import keyed_digest
+from accounts.backends import CUSTOMER_BACKEND
 from accounts.models import AppType, Contact, Device, Identity, User
 from accounts.services.sessions import DEVICE_TOKEN_KEY
 
@@ -61,7 +62,7 @@ def load(count: int, path: str) -> None:
         for user, n in zip(users, numbers):
             session = store()
             session[SESSION_KEY] = str(user.pk)
-            session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+            session[BACKEND_SESSION_KEY] = CUSTOMER_BACKEND
             session[HASH_SESSION_KEY] = user.get_session_auth_hash()
             session[DEVICE_TOKEN_KEY] = f"bench-device-{n}"
             session.create()
