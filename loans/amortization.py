@@ -538,6 +538,41 @@ def annualized_cost(received: Decimal, terms: LoanTerms) -> Decimal:
     return _rounded_cost(_solve_daily_log_rate(float(received), step, flows))
 
 
+def surely_costs_less(received: Decimal, terms: LoanTerms, log_rate: float) -> bool:
+    """True when the daily IRR :func:`annualized_cost` finds for ``terms`` is surely below
+    ``e^log_rate - 1``, decided without building the schedule; False when it may not be.
+
+    Each payment is bounded from above (the interest of a period on the whole amount, every
+    rounding taken upwards, a flat loan's remainders all added to its last payment); the
+    present value of those bounds at ``log_rate`` is then at least the true one, which falls
+    as the rate rises, so when even it is below ``received`` the true rate is below
+    ``log_rate``. Annuities are not bounded (always False).
+    """
+    bound = _payments_upper_bound(terms)
+    if bound is None:
+        return False
+    flows, step = bound
+    return _present_value(flows, step, log_rate) * (1 + 1e-9) < float(received)
+
+
+def _payments_upper_bound(terms: LoanTerms) -> tuple[list[tuple[float, int, int]], float] | None:
+    """(amount, first period, periods) runs at least as large as every payment, and the step."""
+    count = period_count(terms)
+    amount = float(terms.amount)
+    interest = float(_period_interest_exact(terms.amount, terms)) + 0.005
+    fee = float(quantize_money(terms.period_fee))
+    step = float(payment_step_days(terms))
+    if terms.repay_type == RepayType.BULLET:
+        return [(amount + interest + fee, 1, 1)], step
+    if terms.repay_type == RepayType.INTEREST_ONLY:
+        return [(interest + fee, 1, count), (amount, count, 1)], step
+    if terms.repay_type == RepayType.FLAT:
+        # Shares of the principal and of the interest are each rounded by at most half a cent;
+        # the last period takes both remainders, at most a cent per period.
+        return [(amount / count + 0.005 + interest + fee, 1, count), ((count + 1) * 0.01, count, 1)], step
+    return None
+
+
 def _cost_flows(received: Decimal, terms: LoanTerms) -> tuple[list[tuple[float, int, int]], float, Decimal]:
     """The payments as (amount, first period number, periods) runs, the step in days, the total paid."""
     runs = payment_runs(terms)

@@ -11,6 +11,7 @@ breaks a rule of every product, is not a combination). The cost of each is
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -22,7 +23,7 @@ from products import rules
 from products.checks import Assessment
 from products.rules import Limit, ProductLimits
 
-from .amortization import annualized_cost
+from .amortization import DAYS_PER_COST_YEAR, RATE_PLACES, annualized_cost, surely_costs_less
 from .quotes import QuoteRequest, above_cap, loan_terms, service_fee
 
 
@@ -63,30 +64,39 @@ def assess_product(product, limits: ProductLimits) -> Assessment:
     return Assessment(errors=[error], figures=figures)
 
 
-def combination_cost(product, combination: QuoteRequest) -> Decimal | None:
-    """The combination's cost, as its quote works it out; None when the customer would receive nothing."""
-    received = combination.amount - service_fee(combination.amount, product.service_fee_rate)
-    if received <= 0:
-        return None
-    return annualized_cost(received, loan_terms(product, combination))
-
-
-def worst_cost(product, limits: ProductLimits | None = None) -> WorstCost | None:
+def worst_cost(product, limits: ProductLimits | None = None, *, exhaustive: bool = False) -> WorstCost | None:
     """The highest annualised cost over the product's combinations; None when it offers none.
 
-    Exhaustive, about 40 µs a combination: milliseconds for a usual product, about 10 s for the
-    broadest the admin accepts (every day term to 3650 days with any day interval). Ties keep
-    the first combination (shortest term, lowest type and interval, smallest amount).
+    Ties keep the first combination (shortest term, lowest type and interval, smallest amount).
+    Once a worst figure is known, a combination whose payments, bounded from above, cannot
+    reach it is skipped without solving its rate (``amortization.surely_costs_less``): only
+    combinations strictly cheaper than the worst so far are skipped, so the result is the
+    exhaustive search's (``exhaustive=True``, kept for the tests and ``bench/cost_cap_search.py``).
+    Exhaustive, the broadest product the admin accepts (every day term to 3650 days with any
+    day interval) takes about 10 s.
     """
     limits = limits or rules.limits_of(product)
     worst: WorstCost | None = None
+    threshold: float | None = None  # the daily log rate a combination must reach to matter
     for combination in combinations(limits):
-        cost = combination_cost(product, combination)
-        if cost is None:
+        received = combination.amount - service_fee(combination.amount, product.service_fee_rate)
+        if received <= 0:
             return WorstCost(None, combination)
+        terms = loan_terms(product, combination)
+        if threshold is not None and surely_costs_less(received, terms, threshold):
+            continue
+        cost = annualized_cost(received, terms)
         if worst is None or cost > worst.cost:
             worst = WorstCost(cost, combination)
+            threshold = None if exhaustive else _log_rate_below(cost)
     return worst
+
+
+def _log_rate_below(cost: Decimal) -> float | None:
+    """A daily log rate under which every cost rounds to less than ``cost`` (a margin of one
+    unit of the last place, for the solver's float arithmetic); None when there is none."""
+    daily = float(cost - RATE_PLACES) / DAYS_PER_COST_YEAR
+    return math.log1p(daily) if daily > -1 else None
 
 
 def combinations(limits: ProductLimits) -> Iterator[QuoteRequest]:

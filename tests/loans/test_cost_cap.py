@@ -22,6 +22,7 @@ from tests.factories import ProductFactory, freeze_today
 from tests.products.helpers import APPLY_PATH, QUOTE_PATH, apply_payload, quote_payload, verified_customer
 
 D = Decimal
+DAY_RANGE = dict(days_limit_type=0, single_min_days=1, single_days="", single_default_days=7, repay_term_units="1", repay_term_counts="")
 
 
 def one_payment_cost(received: str, paid: str, days: int) -> Decimal:
@@ -85,6 +86,33 @@ class TestWorstCost:
         product = ProductFactory.build(single_days="7", amount_limit_type=1, single_amounts="0.01", single_default_amount=D("0.01"),
                                        service_fee_rate=D("0.9000"))
         assert worst_cost(product).cost is None
+
+    @pytest.mark.parametrize("fields", [
+        {},
+        {"instalments": True},
+        {"instalments": True, "period_fee": D("5.00"), "single_months": "1,2,3,6,9,12,24"},
+        {**DAY_RANGE, "single_max_days": 120, "repay_types": "1,2,4", "service_fee_rate": D("0.0100"), "period_fee": D("1.00")},
+        {**DAY_RANGE, "single_max_days": 90, "repay_types": "1,2,4", "interest_rates": "0.36,24", "amount_limit_type": 1,
+         "single_amounts": "0.50,3,100", "single_default_amount": D("3.00")},
+        {**DAY_RANGE, "single_min_days": 30, "single_max_days": 200, "repay_types": "2,4", "interest_rates": "3.65"},
+    ], ids=["demo", "instalments", "month-fee", "days-fee", "tiny-amounts", "long-high-rate"])
+    def test_the_pruned_search_finds_the_exhaustive_worst(self, fields):
+        """Pruning skips only combinations strictly cheaper than the worst so far: same figure,
+        same combination (ties included) as trying every one."""
+        product = ProductFactory.build(**fields)
+        assert worst_cost(product) == worst_cost(product, exhaustive=True)
+
+    def test_pruning_skips_what_cannot_be_worst(self, monkeypatch):
+        """Over 120 day terms most combinations are never solved (the test above is the proof
+        that the skipped ones did not matter)."""
+        from loans import cost_cap
+
+        solved = []
+        real = cost_cap.annualized_cost
+        monkeypatch.setattr(cost_cap, "annualized_cost", lambda *args: solved.append(args) or real(*args))
+        product = ProductFactory.build(**DAY_RANGE, single_max_days=120, repay_types="1,2,4", service_fee_rate=D("0.0100"))
+        worst_cost(product)
+        assert len(solved) < sum(1 for _ in combinations(rules.limits_of(product))) / 10
 
     def test_the_combination_is_named_in_words(self):
         combination = QuoteRequest(D("500.00"), D("0.3600"), 7, 1, 1, 1, 1)
