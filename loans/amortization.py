@@ -547,6 +547,10 @@ def surely_costs_less(received: Decimal, terms: LoanTerms, log_rate: float) -> b
     present value of those bounds at ``log_rate`` is then at least the true one, which falls
     as the rate rises, so when even it is below ``received`` the true rate is below
     ``log_rate``. Annuities are not bounded (always False).
+
+    For ``log_rate`` > 0 the bound of a term split into periods of one unit (one day, one month)
+    is also a bound for every coarser split of it: each payment of a period of d units is at
+    most the sum of the d one-unit payments it replaces, which all fall no later than it.
     """
     bound = _payments_upper_bound(terms)
     if bound is None:
@@ -557,6 +561,8 @@ def surely_costs_less(received: Decimal, terms: LoanTerms, log_rate: float) -> b
 
 def _payments_upper_bound(terms: LoanTerms) -> tuple[list[tuple[float, int, int]], float] | None:
     """(amount, first period, periods) runs at least as large as every payment, and the step."""
+    if terms.repay_type not in (RepayType.BULLET, RepayType.INTEREST_ONLY, RepayType.FLAT):
+        return None
     count = period_count(terms)
     amount = float(terms.amount)
     interest = float(_period_interest_exact(terms.amount, terms)) + 0.005
@@ -566,11 +572,9 @@ def _payments_upper_bound(terms: LoanTerms) -> tuple[list[tuple[float, int, int]
         return [(amount + interest + fee, 1, 1)], step
     if terms.repay_type == RepayType.INTEREST_ONLY:
         return [(interest + fee, 1, count), (amount, count, 1)], step
-    if terms.repay_type == RepayType.FLAT:
-        # Shares of the principal and of the interest are each rounded by at most half a cent;
-        # the last period takes both remainders, at most a cent per period.
-        return [(amount / count + 0.005 + interest + fee, 1, count), ((count + 1) * 0.01, count, 1)], step
-    return None
+    # Flat: shares of the principal and of the interest are each rounded by at most half a
+    # cent; the last period takes both remainders, at most a cent per period.
+    return [(amount / count + 0.005 + interest + fee, 1, count), ((count + 1) * 0.01, count, 1)], step
 
 
 def _cost_flows(received: Decimal, terms: LoanTerms) -> tuple[list[tuple[float, int, int]], float, Decimal]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from django.conf import settings
@@ -22,6 +22,7 @@ from cashloan.money import percent_str
 from products import rules
 from products.checks import Assessment
 from products.rules import Limit, ProductLimits
+from products.terms import IntervalUnit, TermUnit
 
 from .amortization import DAYS_PER_COST_YEAR, RATE_PLACES, annualized_cost, surely_costs_less
 from .quotes import QuoteRequest, above_cap, loan_terms, service_fee
@@ -68,28 +69,49 @@ def worst_cost(product, limits: ProductLimits | None = None, *, exhaustive: bool
     """The highest annualised cost over the product's combinations; None when it offers none.
 
     Ties keep the first combination (shortest term, lowest type and interval, smallest amount).
-    Once a worst figure is known, a combination whose payments, bounded from above, cannot
-    reach it is skipped without solving its rate (``amortization.surely_costs_less``): only
-    combinations strictly cheaper than the worst so far are skipped, so the result is the
-    exhaustive search's (``exhaustive=True``, kept for the tests and ``bench/cost_cap_search.py``).
-    Exhaustive, the broadest product the admin accepts (every day term to 3650 days with any
-    day interval) takes about 10 s.
+    Once a worst figure is known, a term and type whose payments, bounded from above, cannot
+    reach it even paid every day (or month) are skipped with all their intervals, and so is a
+    single combination that cannot (``amortization.surely_costs_less``). Only what is strictly
+    cheaper than the worst so far is skipped, so the result is the exhaustive search's
+    (``exhaustive=True``, kept for the tests and ``bench/cost_cap_search.py``, where the
+    broadest product the admin accepts takes about 10 s exhaustive).
     """
     limits = limits or rules.limits_of(product)
+    rate, amounts = _highest(limits.rate), _amounts_at_limits(limits.amount)
     worst: WorstCost | None = None
     threshold: float | None = None  # the daily log rate a combination must reach to matter
-    for combination in combinations(limits):
-        received = combination.amount - service_fee(combination.amount, product.service_fee_rate)
-        if received <= 0:
-            return WorstCost(None, combination)
-        terms = loan_terms(product, combination)
-        if threshold is not None and surely_costs_less(received, terms, threshold):
+    for term_unit, term_count, repay_type in _shapes(limits):
+        finest = QuoteRequest(amounts[0], rate, term_count, term_unit, 1, _FINEST_INTERVAL[term_unit], repay_type)
+        if threshold is not None and threshold > 0 and all(
+            _surely_below(product, replace(finest, amount=amount), threshold) for amount in amounts
+        ):
             continue
-        cost = annualized_cost(received, terms)
-        if worst is None or cost > worst.cost:
-            worst = WorstCost(cost, combination)
-            threshold = None if exhaustive else _log_rate_below(cost)
+        for interval_count, interval_unit in _intervals(limits, term_count, term_unit, repay_type):
+            for amount in amounts:
+                combination = QuoteRequest(amount, rate, term_count, term_unit, interval_count, interval_unit, repay_type)
+                received = _received(product, amount)
+                if received <= 0:
+                    return WorstCost(None, combination)
+                if threshold is not None and _surely_below(product, combination, threshold):
+                    continue
+                cost = annualized_cost(received, loan_terms(product, combination))
+                if worst is None or cost > worst.cost:
+                    worst = WorstCost(cost, combination)
+                    threshold = None if exhaustive else _log_rate_below(cost)
     return worst
+
+
+# A term's finest split: one-day periods for a day term, one-month periods for a month term.
+_FINEST_INTERVAL = {TermUnit.DAY: IntervalUnit.DAY, TermUnit.MONTH: IntervalUnit.MONTH}
+
+
+def _received(product, amount: Decimal) -> Decimal:
+    return amount - service_fee(amount, product.service_fee_rate)
+
+
+def _surely_below(product, combination: QuoteRequest, threshold: float) -> bool:
+    received = _received(product, combination.amount)
+    return received > 0 and surely_costs_less(received, loan_terms(product, combination), threshold)
 
 
 def _log_rate_below(cost: Decimal) -> float | None:
@@ -102,12 +124,18 @@ def _log_rate_below(cost: Decimal) -> float | None:
 def combinations(limits: ProductLimits) -> Iterator[QuoteRequest]:
     rate = _highest(limits.rate)
     amounts = _amounts_at_limits(limits.amount)
+    for term_unit, term_count, repay_type in _shapes(limits):
+        for interval_count, interval_unit in _intervals(limits, term_count, term_unit, repay_type):
+            for amount in amounts:
+                yield QuoteRequest(amount, rate, term_count, term_unit, interval_count, interval_unit, repay_type)
+
+
+def _shapes(limits: ProductLimits) -> Iterator[tuple[int, int, int]]:
+    """(term unit, term, repayment type) in the search's order."""
     for term_unit in sorted(limits.term_units):
         for term_count in limits.term_limit(term_unit).candidates():
             for repay_type in sorted(limits.repay_types):
-                for interval_count, interval_unit in _intervals(limits, term_count, term_unit, repay_type):
-                    for amount in amounts:
-                        yield QuoteRequest(amount, rate, term_count, term_unit, interval_count, interval_unit, repay_type)
+                yield term_unit, term_count, repay_type
 
 
 def _highest(limit: Limit):
