@@ -1,13 +1,58 @@
 import uuid
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.db import models
+from django.db.models.lookups import Exact, In
 
 from cashloan.models import MoneyField
 from messaging.masking import mask_mobile
 
+from . import snapshots
 from .fields import EncryptedCharField
+
+
+class UserQuerySet(models.QuerySet):
+    """Writes that bypass ``save()`` still change the users' versions (``accounts.snapshots``)."""
+
+    def update(self, **kwargs):
+        user_ids = self._named_ids()
+        if user_ids is None:
+            user_ids = list(self.values_list("pk", flat=True))
+        count = super().update(**kwargs)
+        snapshots.bump_versions(user_ids)
+        return count
+
+    update.alters_data = True
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        objs = list(objs)
+        count = super().bulk_update(objs, fields, batch_size=batch_size)
+        snapshots.bump_versions(obj.pk for obj in objs)
+        return count
+
+    bulk_update.alters_data = True
+
+    def _named_ids(self) -> list | None:
+        """The ids a ``filter(pk=…)`` or ``filter(pk__in=…)`` confines the rows to, without a
+        query; None when the filter does not (the rows are then looked up)."""
+        where = self.query.where
+        if where.connector != "AND" or where.negated:
+            return None
+        for child in where.children:
+            target = getattr(getattr(child, "lhs", None), "target", None)
+            if target is None or not target.primary_key or getattr(child, "negated", False):
+                continue
+            if isinstance(child, Exact) and not hasattr(child.rhs, "resolve_expression"):
+                return [child.rhs]
+            if isinstance(child, In) and isinstance(child.rhs, (list, tuple, set, frozenset)):
+                return list(child.rhs)
+        return None
+
+
+class UserManager(DjangoUserManager.from_queryset(UserQuerySet)):
+    pass
 
 
 class User(AbstractUser):
@@ -28,6 +73,8 @@ class User(AbstractUser):
     is_blacklisted = models.BooleanField("黑名单", default=False)
     is_risk = models.BooleanField("风险客户", default=False)
     total_credit = MoneyField("总授信额度", null=True, blank=True, help_text="为空表示不限额度")
+
+    objects = UserManager()
 
     class Meta:
         verbose_name = "用户"

@@ -12,9 +12,9 @@ NONCE_DIGITS = 8
 MAX_TIMESTAMP_DIGITS = 16  # milliseconds: 13 digits until the year 2286
 
 
-def verify_request(payload: dict) -> None:
-    """Checks in order: signature fields present, nonce 8 digits, sign right, timestamp fresh,
-    sign unseen."""
+def verify_request(payload: dict) -> str:
+    """Checks in order: signature fields present, nonce 8 digits, sign right, timestamp fresh;
+    returns the sign, which :func:`remember_sign` (or ``cashloan.api.trip``) then refuses to see twice."""
     sign, timestamp, nonce = (payload.get(name) for name in (SIGN_FIELD, "timestamp", "nonce"))
     if not all(isinstance(value, str) and value for value in (sign, timestamp)) or nonce in (None, ""):
         raise BadSignature("签名参数（timestamp、nonce、sign）缺失或格式错误")
@@ -25,8 +25,20 @@ def verify_request(payload: dict) -> None:
     sent_at_ms = _timestamp_ms(timestamp)
     if sent_at_ms is None or abs(time.time_ns() // 1_000_000 - sent_at_ms) > settings.SIGN_WINDOW_SECONDS * 1000:
         raise StaleTimestamp()
-    # Kept for twice the window: outside it the timestamp check refuses the request anyway.
-    if not cache.add(f"api:sign:{sign.lower()}", 1, timeout=2 * settings.SIGN_WINDOW_SECONDS):
+    return sign.lower()
+
+
+def replay_key(sign: str) -> str:
+    return f"api:sign:{sign}"
+
+
+def replay_seconds() -> int:
+    """A sign is remembered for twice the window: outside it the timestamp check refuses the request anyway."""
+    return 2 * settings.SIGN_WINDOW_SECONDS
+
+
+def remember_sign(sign: str) -> None:
+    if not cache.add(replay_key(sign), 1, timeout=replay_seconds()):
         raise ReplayedRequest()
 
 

@@ -13,10 +13,13 @@ from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.renderers import JSONRenderer
 from rest_framework.views import APIView
 
+from accounts import snapshots
+
 from . import codes
 from .envelope import Page, envelope, envelope_response
 from .errors import MalformedRequest, MethodNotAllowed, NotLoggedIn
 from .parsers import read_json_object
+from .trip import first_trip, remember_session_user
 from .verification import verify_request
 
 
@@ -54,14 +57,21 @@ class ApiView(APIView):
             raise MethodNotAllowed()
         super().initial(request, *args, **kwargs)
         request.payload = read_json_object(request._request)
-        verify_request(request.payload)
+        sign = verify_request(request.payload)
+        fetched = first_trip(request._request, sign, logged_in=self.login_required)
         if self.login_required:
-            self.check_login(request)
+            self.check_login(request, fetched)
 
-    def check_login(self, request) -> None:
-        user = request._request.user
-        if not user.is_authenticated or not user.is_active:
+    def check_login(self, request, fetched: snapshots.Fetched | None = None) -> None:
+        token = snapshots.prefetched.set(fetched)
+        try:
+            user = request._request.user
+            logged_in = user.is_authenticated and user.is_active
+        finally:
+            snapshots.prefetched.reset(token)
+        if not logged_in:
             raise NotLoggedIn()
+        remember_session_user(request._request, user)
         request.user = user
 
     def post(self, request, *args, **kwargs):
