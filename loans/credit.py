@@ -21,6 +21,7 @@ from django.utils import timezone
 from accounts.credit_limits import raise_after_clean_pay_off
 
 from cashloan.models import ZERO
+from cashloan.prepared import PreparedQuery
 
 from .models import SERVICED_STATUSES, UNFINISHED_STATUSES, ApplicationStatus, LoanApplication, RepaymentPeriod
 
@@ -34,11 +35,16 @@ class LoanTotals:
     disbursed_penalty_rates: dict  # id → penalty rate of each disbursed, unfinished loan
 
 
+_LOANS = PreparedQuery(
+    lambda user_id: LoanApplication.objects.filter(user=user_id).order_by().values_list("id", "status", "apply_amount", "penalty_rate"),
+    user_id=(int, LoanApplication._meta.get_field("user")),
+)
+
+
 def loan_totals(user) -> LoanTotals:
     """One query: the customer's applications are a handful of narrow rows, summed here."""
     lent, not_disbursed, penalty_rates = ZERO, ZERO, {}
-    rows = LoanApplication.objects.filter(user=user).order_by().values_list("id", "status", "apply_amount", "penalty_rate")
-    for loan_id, status, amount, penalty_rate in rows:
+    for loan_id, status, amount, penalty_rate in _LOANS.rows(user_id=user.pk):
         if status in SERVICED_STATUSES:
             lent += amount
         if status in NOT_DISBURSED_STATUSES:

@@ -100,24 +100,23 @@ class RepayInfoResult(serializers.Serializer):
     contractUrl = text("合同 Url")
 
 
-def repay_info_row(period: RepaymentPeriod, today) -> dict:
-    loan = period.application
-    figures = selectors.period_figures(period, today)
+def repay_info_row(row: selectors.RepayRow) -> dict:
+    figures = row.figures
     return {
-        "id": str(period.pk),
-        "productName": loan.product.name,
-        "code": loan.code,
-        "periodNum": str(period.number),
-        "dueRepayDate": selectors.due_datetime_str(period.due_date),
-        "repayStatus": "1" if period.is_paid else "0",
-        "applyAmount": money_str(loan.apply_amount),
+        "id": str(row.id),
+        "productName": row.product_name,
+        "code": row.code,
+        "periodNum": str(row.number),
+        "dueRepayDate": selectors.due_datetime_str(row.due_date),
+        "repayStatus": "1" if row.is_paid else "0",
+        "applyAmount": money_str(row.apply_amount),
         "duePrincipal": money_str(figures.principal),
         "dueInterest": money_str(figures.interest),
         "duePenalty": money_str(figures.penalty),
         "dueFeeAmount": money_str(figures.fee),
         "dueTotalAmount": money_str(figures.total),
-        "needPayTotalAmount": money_str(0 if period.is_paid else figures.total),
-        "contractUrl": contract_path(loan.pk),
+        "needPayTotalAmount": money_str(0 if row.is_paid else figures.total),
+        "contractUrl": contract_path(row.application_id),
     }
 
 

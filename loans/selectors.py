@@ -10,14 +10,15 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Window
 from django.utils import timezone
 
 from cashloan.models import ZERO
+from cashloan.prepared import PreparedQuery
 
 from .amortization import penalty_left
 from .credit import credit_left, is_frozen, loan_totals
-from .models import SERVICED_STATUSES, LoanApplication, RepaymentPeriod
+from .models import SERVICED_STATUSES, ApplicationStatus, LoanApplication, RepaymentPeriod
 
 Settlement = RepaymentPeriod.Settlement
 
@@ -50,14 +51,74 @@ REPAY_ROW_FIELDS = (
 def repay_periods(user, condition: str, today: date) -> QuerySet[RepaymentPeriod]:
     """The caller's schedule periods of disbursed or paid-off loans, by due date then loan.
 
-    ``condition`` is one of :class:`RepayCondition` (``""`` means all): 1 every paid period
-    (on schedule or early), 2 unpaid, 3 unpaid and past its due date, 4 settled early by a
-    pay-off.
+    ``user`` is the user or its id. ``condition`` is one of :class:`RepayCondition` (``""``
+    means all): 1 every paid period (on schedule or early), 2 unpaid, 3 unpaid and past its
+    due date, 4 settled early by a pay-off.
     """
     periods = RepaymentPeriod.objects.filter(application__user=user, application__status__in=SERVICED_STATUSES)
     periods = periods.filter(_condition_filter(condition or RepayCondition.ALL, today))
     periods = periods.select_related("application__product").only(*REPAY_ROW_FIELDS)
     return periods.order_by("due_date", "application__applied_at", "application_id", "number")
+
+
+@dataclass(frozen=True)
+class RepayRow:
+    """A §26 row: a period, its loan's few fields, and what it asks for."""
+
+    id: uuid.UUID
+    number: int
+    due_date: date
+    is_paid: bool
+    application_id: uuid.UUID
+    code: str
+    apply_amount: Decimal
+    product_name: str
+    figures: "PeriodFigures"
+
+
+_REPAY_ROW_VALUES = (
+    "id", "number", "due_date", "settlement", "principal", "interest", "fee",
+    "paid_principal", "paid_interest", "paid_fee", "paid_penalty", "waived_interest", "waived_fee", "waived_penalty",
+    "application_id", "application__code", "application__apply_amount", "application__penalty_rate",
+    "application__product__name", "application__written_off_on", "total",
+)
+_USER_ID = (int, LoanApplication._meta.get_field("user"))
+_TODAY = (date, RepaymentPeriod._meta.get_field("due_date"))
+
+
+def _repay_rows_query(condition: str) -> PreparedQuery:
+    """One query a page: the rows, each carrying the count of all rows (a window: no count query)."""
+    return PreparedQuery(
+        lambda user_id, today: repay_periods(user_id, condition, today).annotate(total=Window(Count("id"))).values_list(*_REPAY_ROW_VALUES),
+        user_id=_USER_ID, today=_TODAY,
+    )
+
+
+_REPAY_ROWS = {condition: _repay_rows_query(condition) for condition in RepayCondition.VALUES}
+
+
+def repay_page(user_id: int, condition: str, today: date, offset: int, limit: int) -> tuple[list[RepayRow], int]:
+    """A page of :func:`repay_periods` as rows, and how many there are in all."""
+    rows = _REPAY_ROWS[condition or RepayCondition.ALL].rows(user_id=user_id, today=today, limit=limit, offset=offset)
+    if rows:
+        total = rows[0][-1]
+    else:  # past the end (or nothing at all): the window has no row to tell the total
+        total = 0 if offset == 0 else repay_periods(user_id, condition, today).count()
+    return [_repay_row(row, today) for row in rows], total
+
+
+def _repay_row(row: tuple, today: date) -> RepayRow:
+    (period_id, number, due_date, settlement, principal, interest, fee, paid_principal, paid_interest, paid_fee, paid_penalty,
+     waived_interest, waived_fee, waived_penalty, loan_id, code, apply_amount, penalty_rate, product_name, written_off_on, _) = row
+    is_paid = settlement != Settlement.UNPAID
+    if is_paid:
+        figures = PeriodFigures(paid_principal, paid_interest, paid_fee, paid_penalty)
+    else:  # as period_figures does for a model instance
+        penalty_as_of = min(today, written_off_on) if written_off_on else today
+        figures = unpaid_figures(
+            principal, interest - waived_interest, fee - waived_fee, penalty_rate, due_date, penalty_as_of, waived_penalty,
+        )
+    return RepayRow(period_id, number, due_date, is_paid, loan_id, code, apply_amount, product_name, figures)
 
 
 def _condition_filter(condition: str, today: date) -> Q:
@@ -119,7 +180,7 @@ class UserCenter:
 def user_center(user, today: date) -> UserCenter:
     """Two queries at most: the customer's loans, and the unpaid periods of the disbursed ones."""
     totals = loan_totals(user)
-    unpaid, earliest_due = unpaid_period_figures(totals.disbursed_penalty_rates, today)
+    unpaid, earliest_due = unpaid_period_figures(user.pk, totals.disbursed_penalty_rates, today)
     outstanding = totals.not_disbursed + sum((figures.principal for figures in unpaid), ZERO)
     return UserCenter(
         real_name=user.real_name,
@@ -131,19 +192,23 @@ def user_center(user, today: date) -> UserCenter:
     )
 
 
-def unpaid_period_figures(penalty_rates: dict, today: date) -> tuple[list[PeriodFigures], date | None]:
-    """What each unpaid period of the loans ``penalty_rates`` names (id → rate) asks for today,
-    and the earliest due date among them (None when there is none)."""
+_UNPAID_PERIODS = PreparedQuery(
+    lambda user_id: RepaymentPeriod.objects.filter(
+        application__user=user_id, application__status=ApplicationStatus.DISBURSED, settlement=Settlement.UNPAID
+    ).order_by().values_list(
+        "application_id", "principal", "interest", "fee", "due_date", "application__written_off_on",
+        "waived_interest", "waived_fee", "waived_penalty",
+    ),
+    user_id=_USER_ID,
+)
+
+
+def unpaid_period_figures(user_id: int, penalty_rates: dict, today: date) -> tuple[list[PeriodFigures], date | None]:
+    """What each unpaid period of the customer's disbursed loans ``penalty_rates`` names (id →
+    rate) asks for today, and the earliest due date among them (None when there is none)."""
     if not penalty_rates:
         return [], None
-    rows = list(
-        RepaymentPeriod.objects.filter(application_id__in=penalty_rates, settlement=Settlement.UNPAID)
-        .order_by()
-        .values_list(
-            "application_id", "principal", "interest", "fee", "due_date", "application__written_off_on",
-            "waived_interest", "waived_fee", "waived_penalty",
-        )
-    )
+    rows = [row for row in _UNPAID_PERIODS.rows(user_id=user_id) if row[0] in penalty_rates]
     figures = [
         unpaid_figures(
             principal, interest - waived_interest, fee - waived_fee, penalty_rates[loan_id], due_date,

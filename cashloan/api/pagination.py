@@ -11,6 +11,13 @@ class PageRequestSerializer(serializers.Serializer):
     pageSize = serializers.IntegerField(required=False, default=settings.API_DEFAULT_PAGE_SIZE, min_value=1)
 
 
+def page_bounds(data: dict) -> tuple[int, int, int]:
+    """(pageNum, pageSize, offset of the page's first row) of a validated request."""
+    page_num = data.get("pageNum") or 1
+    page_size = min(data.get("pageSize") or settings.API_DEFAULT_PAGE_SIZE, settings.API_MAX_PAGE_SIZE)
+    return page_num, page_size, (page_num - 1) * page_size
+
+
 def paginate(queryset, data: dict, serialize) -> Page:
     """Slice ``queryset`` (ordered) for the requested page; ``serialize`` maps one row.
 
@@ -18,9 +25,7 @@ def paginate(queryset, data: dict, serialize) -> Page:
     tells the total itself (a first page that is not full: most customers' lists). A page
     past the end is an empty list, not an error.
     """
-    page_num = data.get("pageNum") or 1
-    page_size = min(data.get("pageSize") or settings.API_DEFAULT_PAGE_SIZE, settings.API_MAX_PAGE_SIZE)
-    offset = (page_num - 1) * page_size
+    page_num, page_size, offset = page_bounds(data)
     rows = list(queryset[offset : offset + page_size])
     if offset == 0 and len(rows) < page_size:
         total = len(rows)

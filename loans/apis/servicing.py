@@ -5,7 +5,8 @@ from rest_framework import serializers
 
 from cashloan.api.codes import MALFORMED_REQUEST
 from cashloan.api.errors import MalformedRequest
-from cashloan.api.pagination import PageRequestSerializer, paginate
+from cashloan.api.envelope import Page
+from cashloan.api.pagination import PageRequestSerializer, page_bounds, paginate
 from cashloan.api.schema import described
 from cashloan.api.views import ApiView
 
@@ -39,9 +40,9 @@ class GetRepayInfoList(ApiView):
         condition = (data.get("condition") or "").strip()
         if condition and condition not in selectors.RepayCondition.VALUES:
             raise MalformedRequest("查询条件错误：condition 只能为 0、1、2、3、4")
-        today = local_today()
-        periods = selectors.repay_periods(request.user, condition, today)
-        return paginate(periods, data, lambda period: schemas.repay_info_row(period, today))
+        page_num, page_size, offset = page_bounds(data)
+        rows, total = selectors.repay_page(request.user.pk, condition, local_today(), offset, page_size)
+        return Page([schemas.repay_info_row(row) for row in rows], page_num, page_size, total)
 
 
 class GetUserCenterInfo(ApiView):
