@@ -31,13 +31,20 @@ def id_number(sequence: int, birth: date) -> str:
     return body + "10X98765432"[sum(int(d) * w for d, w in zip(body, WEIGHTS)) % 11]
 
 
-def load(count: int, path: str) -> None:
+def birth_date(number: int, today: date) -> date:
+    """Aged 30 to 49, a different day for each block of 20,000 numbers: unique ID numbers."""
+    return date(today.year - 30 - number // 1000 % 20, 1 + number // 20_000 % 12, 1)
+
+
+def load(count: int, path: str, *, first_number: int = 0) -> None:
+    """``count`` applicants, mobiles 151 + eight digits from ``first_number``; sessions in ``path``
+    in the order of their numbers."""
     today = timezone.localdate()
     password = make_password(None)  # unusable: they never log in with a password
     store = import_module(settings.SESSION_ENGINE).SessionStore
     sessions = []
-    for start in range(0, count, BATCH):
-        numbers = range(start, min(start + BATCH, count))
+    for start in range(first_number, first_number + count, BATCH):
+        numbers = range(start, min(start + BATCH, first_number + count))
         users = User.objects.bulk_create(
             User(
                 username=f"151{n:08d}", mobile=f"151{n:08d}", password=password, real_name="压测客户",
@@ -49,7 +56,7 @@ def load(count: int, path: str) -> None:
         Identity.objects.bulk_create(
             Identity(user=user, real_name="压测客户", id_number=number, id_number_digest=keyed_digest("id_number", number), verified_at=now)
             for user, n in zip(users, numbers)
-            for number in [id_number(n, date(today.year - 30 - n // 1000, 1, 1))]
+            for number in [id_number(n, birth_date(n, today))]
         )
         Contact.objects.bulk_create(
             Contact(user=user, rel_type=rel_type, real_name="联系人", phone_num=f"139{n:06d}{rel_type:02d}")
