@@ -1,9 +1,16 @@
-"""Request and response signatures (seed §3, CONTRACT §3). Standard library only.
+"""Request and response signatures (seed §3, CONTRACT §3).
 
     sign = lowercase hex SHA-1(app_key + timestamp + nonce + canonical(body without "sign"))
 
 ``canonical`` is compact JSON with keys sorted by code point at every depth and non-ASCII
 characters written as themselves, UTF-8 encoded: what the seed's fastjson client produces.
+
+Standard library only, so that ``client.py`` and this file can be copied to an integrator's
+machine; on the server orjson (when installed: requirements.txt) writes the same form byte for
+byte (``tests/api/test_protocol.py`` compares them on the seed's sample and on random values),
+several times faster; what it refuses (an integer beyond 64 bits, a key that is not a string)
+the standard library writes. Floats never reach it: requests refuse them, replies carry money
+and rates as strings.
 """
 
 import hashlib
@@ -13,10 +20,24 @@ import secrets
 import time
 from typing import Any
 
+try:
+    import orjson
+except ImportError:  # an integrator's copy
+    orjson = None
+
 SIGN_FIELD = "sign"
 
 
 def canonical_json(value: Any) -> str:
+    if orjson is not None:
+        try:
+            return orjson.dumps(value, option=orjson.OPT_SORT_KEYS).decode("utf-8")
+        except TypeError:  # orjson.JSONEncodeError is a TypeError
+            pass
+    return stdlib_canonical_json(value)
+
+
+def stdlib_canonical_json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
 
 

@@ -9,11 +9,23 @@ import pytest
 from django.conf import settings
 from django.core.cache import caches
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from cashloan.api import verification
 from cashloan.api.signing import canonical_json, compute_sign, payload_sign, sign_request, signature_matches
 from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.api.urls")]
+
+
+# JSON values as a request or a reply can hold them (no floats: CONTRACT §1), any text.
+_texts = st.text(st.characters(exclude_categories=("Cs",)), max_size=12)
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers(min_value=-(2**70), max_value=2**70) | _texts,
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(_texts, children, max_size=4),
+    max_leaves=20,
+)
 
 
 def signed_raw(payload: dict, **kwargs) -> bytes:
@@ -42,6 +54,27 @@ class TestSigningVectors:
         }
         assert signature_matches(sample, "12345678")
         assert not signature_matches({**sample, "responseCode": "9999"}, "12345678")
+
+    def test_the_seed_sample_is_written_byte_for_byte_as_the_standard_library_does(self):
+        from cashloan.api import signing
+
+        assert signing.orjson is not None  # the server's form is orjson's
+        sample = {
+            "exceptionFlag": "0000", "responseCode": "0000", "timestamp": "1511841440968", "nonce": "99029623",
+            "responseMessage": "获取验证码成功",
+            "resultSet": {"realName": "殷晓岚", "mobile": "admin", "availableCredit": "", "totalCredit": "",
+                          "totalApplyAmount": "44900.00", "totalNeedPayAmount": "2200.00"},
+        }
+        assert canonical_json(sample) == signing.stdlib_canonical_json(sample)
+        assert compute_sign("12345678", "1511841440968", "99029623", canonical_json(sample)) == "aede4a4c9d5626c7509a75cd715489c624ab031c"
+
+    @given(json_values)
+    def test_any_json_is_written_as_the_standard_library_does(self, value):
+        """Keys sorted at every depth, controls escaped alike, Chinese and emoji as themselves;
+        integers past 64 bits fall back to the standard library itself."""
+        from cashloan.api import signing
+
+        assert canonical_json(value) == signing.stdlib_canonical_json(value)
 
     def test_canonical_form(self):
         assert canonical_json({"b": "é", "a": [1, {"y": 2, "x": 3}]}) == '{"a":[1,{"x":3,"y":2}],"b":"é"}'
