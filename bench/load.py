@@ -56,7 +56,7 @@ BODIES_PER_RUN = 20000  # more than any endpoint serves in one run: no signature
 # request is a borrower of its own (bench/borrowers.py). A run that used up its pool counts errors.
 APPLICANTS = ROOT / "var" / "bench-applicants.txt"
 BORROWERS = ROOT / "var" / "bench-borrowers.txt"
-APPLICANTS_LOADED = 18000
+APPLICANTS_LOADED = 8000
 BORROWERS_LOADED = 5000
 BORROWERS_FIRST_NUMBER = 20000  # their mobiles follow the applicants' (bench/applicants.py: unique ID numbers to 40,000)
 
@@ -421,7 +421,9 @@ def prepare_environment(args) -> dict:
         "GUNICORN_MAX_REQUESTS": "0",  # no worker recycling in the middle of a measurement
         "LOGIN_IP_PER_MINUTE": "1000000",  # every request comes from 127.0.0.1: measure the login itself
     }
-    if args.keep_data and APPLICANTS.exists() and BORROWERS.exists():
+    if args.keep_data:
+        if not (APPLICANTS.exists() and BORROWERS.exists()):
+            raise SystemExit(f"--keep-data: no pools in {APPLICANTS.parent}; run once without it")
         print(f"reusing the database and the pools ({len(Pool(APPLICANTS))} applicants, {len(Pool(BORROWERS))} borrowers left)")
         return env
     database = args.database_url.rsplit("/", 1)[-1]
