@@ -88,12 +88,44 @@ def endpoints(session: str) -> dict:
     }
 
 
+def profile_repayments(pool: Path, count: int, top: int) -> None:
+    """``count`` repayments, each of a borrower taken from ``bench/load.py``'s pool (and removed from it)."""
+    entries = pool.read_text(encoding="utf-8").split("\n")
+    taken, rest = [entry for entry in entries[:count] if entry], entries[count:]
+    pool.write_text("\n".join(rest), encoding="utf-8")
+    batch = [signed("/appCommonApi/gotoRepayment", {"id": period, "repayType": "current"}, session)
+             for session, period in (entry.split("\t") for entry in taken)]
+    for environ in batch[:10]:  # warm-up
+        serve(environ)
+    started, cpu_started = time.perf_counter(), time.process_time()
+    profiler = cProfile.Profile(time.process_time)
+    profiler.enable()
+    for environ in batch[10:]:
+        serve(environ)
+    profiler.disable()
+    done = len(batch) - 10
+    print(f"=== gotoRepayment: {(time.perf_counter() - started) / done * 1e6:.0f} µs a request, "
+          f"{(time.process_time() - cpu_started) / done * 1e6:.0f} µs of it this process's CPU (with the profiler), {done} requests")
+    for order in ("tottime", "cumulative"):
+        out = io.StringIO()
+        pstats.Stats(profiler, stream=out).strip_dirs().sort_stats(order).print_stats(top)
+        lines = out.getvalue().splitlines()
+        start = next(i for i, line in enumerate(lines) if line.lstrip().startswith("ncalls"))
+        print(f"--- by {order}")
+        print("\n".join(lines[start : start + top + 1]))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=500)
     parser.add_argument("--top", type=int, default=25)
     parser.add_argument("--only", default="")
+    parser.add_argument("--repayments", type=int, default=0, help="profile this many repayments from --pool instead")
+    parser.add_argument("--pool", type=Path, default=ROOT / "var" / "bench-borrowers.txt")
     args = parser.parse_args()
+    if args.repayments:
+        profile_repayments(args.pool, args.repayments, args.top)
+        return
     login = {"username": DEMO_MOBILE, "password": encrypt_password(DEMO_PASSWORD), "appType": "1", "token": "profile"}
     session = serve(signed("/security/login", login))["resultSet"]
     only = set(filter(None, args.only.split(",")))
