@@ -18,7 +18,8 @@ from django.db.models.functions import Coalesce
 from accounts.credit_limits import shown as credit_shown
 from accounts.crypto import mask_number
 from accounts.models import Contact, CreditLimitChange, Customer, Device, FlagChange
-from accounts.regions import address_text, region_name
+from accounts.descriptions import personal_rows
+from accounts.regions import region_name
 from cashloan.models import ZERO
 from loans.credit import available_credit
 from loans.models import ApplicationStatus, LoanApplication, Repayment, RepaymentPeriod, Waiver
@@ -121,7 +122,7 @@ def customer_profile(customer: Customer, today: date) -> Profile:
             ("身份信息", customer.real_name_verified), ("银行卡", customer.bank_card_verified),
             ("手机号", customer.mobile_verified), ("个人信息", customer.info_completed),
         ],
-        personal=_personal(related_or_none(customer, "personal_info")),
+        personal=personal_rows(related_or_none(customer, "personal_info")),
         contacts=[
             (contact.get_rel_type_display(), contact.real_name, mask_mobile(contact.phone_num))
             for contact in Contact.objects.filter(user=customer)
@@ -182,25 +183,6 @@ def _age(number: str, today: date) -> str:
     except ValueError:
         return "未知"
     return f"{today.year - born.year - ((today.month, today.day) < (born.month, born.day))} 岁"
-
-
-def _personal(info) -> list[tuple[str, str]]:
-    if info is None:
-        return []
-    return [
-        ("学历", info.get_education_display()),
-        ("婚姻状况", info.get_marital_status_display()),
-        ("户籍", address_text(info.registry_city or info.registry_province, info.registry_detail)),
-        ("现居住地", address_text(info.house_county or info.house_city or info.house_province, info.house_detail)),
-        ("居住时长", info.get_residence_length_display()),
-        ("行业", info.get_industry_type_display()),
-        ("单位名称", info.company_name),
-        ("职位", info.position),
-        ("单位地址", address_text(info.work_county or info.work_city or info.work_province, info.work_detail)),
-        ("工作时长", info.get_working_hours_display()),
-        ("月收入", f"{info.month_income:,.2f} 元"),
-        ("工资发放日", f"每月 {info.payroll_day} 日"),
-    ]
 
 
 def _loans(customer, today: date) -> list[LoanRow]:

@@ -42,7 +42,7 @@ def _loan(customer: User, officer: User, *, amount: str, disbursed_on: date, per
     )
     application = apply_for_loan(user=customer, product_id=product.pk, terms=terms, details=details, today=disbursed_on)
     lifecycle.approve(application, officer)
-    lifecycle.disburse(application, officer, on=disbursed_on)
+    lifecycle.disburse(application, None, on=disbursed_on)  # paid out by the system: four eyes hold
     periods = RepaymentPeriod.objects.filter(application=application).order_by("number")[:periods_paid]
     for period in periods:
         repay(customer, str(period.pk), "current", today=period.due_date)

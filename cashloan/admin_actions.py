@@ -23,7 +23,12 @@ names a form: the action then answers with a page carrying the selected ids as
 
 The decorated function changes one object through a service and returns it as changed (or
 ``None``: the object is then read again). A refusal (an exception in ``refusals``) leaves that
-object unchanged and unlogged, and is reported to the user with the others' results.
+object unchanged and unlogged, and is reported to the user with the others' results. A refusal
+whose class sets ``keeps_record = True`` (a failed payout) keeps what the service wrote to
+record it: the object's transaction is committed, with no operation-log row.
+
+A form class may name its own ``template`` and add to the page with
+``page_context(objects, request)`` (the disbursement's confirmation lists amounts and a total).
 """
 
 from __future__ import annotations
@@ -109,14 +114,23 @@ def staff_action(
 
 def _change_one(modeladmin, request, obj, bound, change, verb: str, fields: Sequence):
     before = field_values(obj, fields)
+    kept = None
     with transaction.atomic():
-        changed = change(modeladmin, request, obj, bound)
-        if changed is None:
-            changed = type(obj)._default_manager.get(pk=obj.pk)
-        after = field_values(changed, fields)
-        reason = bound.reason_text() if bound is not None else ""
-        changes = {label: (before[label], after[label]) for label in after}
-        log_change(request.user, changed, changes=changes, reason=reason, verb=verb)
+        try:
+            changed = change(modeladmin, request, obj, bound)
+        except Exception as error:
+            if not getattr(error, "keeps_record", False):
+                raise
+            kept = error  # raised after the commit, so the record of the refusal stays
+        else:
+            if changed is None:
+                changed = type(obj)._default_manager.get(pk=obj.pk)
+            after = field_values(changed, fields)
+            reason = bound.reason_text() if bound is not None else ""
+            changes = {label: (before[label], after[label]) for label in after}
+            log_change(request.user, changed, changes=changes, reason=reason, verb=verb)
+    if kept is not None:
+        raise kept
     return changed
 
 
@@ -150,17 +164,20 @@ def _report(modeladmin, request, verb: str, unit: str, done: list, refused: list
 
 def _form_page(modeladmin, request, queryset, bound, title: str, action_name: str) -> TemplateResponse:
     opts = modeladmin.model._meta
+    objects = list(queryset.order_by("pk"))
+    extra = bound.page_context(objects, request) if hasattr(bound, "page_context") else {}
     context = {
         **modeladmin.admin_site.each_context(request),
         "title": title,
         "opts": opts,
         "app_label": opts.app_label,
-        "objects": list(queryset.order_by("pk")),
+        "objects": objects,
         "form": bound,
         "action": action_name,
         "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        **extra,
     }
-    return TemplateResponse(request, FORM_TEMPLATE, context)
+    return TemplateResponse(request, getattr(bound, "template", FORM_TEMPLATE), context)
 
 
 class StaffAdminMixin:

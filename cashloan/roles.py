@@ -12,7 +12,7 @@ from loans.permissions import FINANCE_LOAN_PERMISSIONS, LOAN_OFFICER_PERMISSIONS
 from messaging.permissions import OPERATOR_PERMISSIONS
 from risk.permissions import RISK_MANAGER_PERMISSIONS
 
-# A loan officer reviews and disburses loans; to judge an application they read the
+# A loan officer reviews loans (finance disburses them); to judge an application they read the
 # customer's verification data shown inline on the user page.
 CUSTOMER_FILE_PERMISSIONS = [
     "accounts.view_identity",

@@ -272,6 +272,9 @@ VERIFICATION_PROVIDER = env("VERIFICATION_PROVIDER", default="accounts.providers
 PRODUCT_CACHE_SECONDS = env.int("PRODUCT_CACHE_SECONDS", default=3600)
 PRODUCT_VERSION_RECHECK_SECONDS = env.float("PRODUCT_VERSION_RECHECK_SECONDS", default=1.0)
 PAYMENT_PROVIDER = env("PAYMENT_PROVIDER", default="loans.payments.ImmediatePaymentProvider")
+DISBURSEMENT_PROVIDER = env("DISBURSEMENT_PROVIDER", default="loans.disbursements.ImmediateDisbursementProvider")
+# CONTRACT §11: the staff user who approved a loan may not disburse it.
+FOUR_EYES = env.bool("FOUR_EYES", default=True)
 REPAYMENT_REMINDER_DAYS = env.list("REPAYMENT_REMINDER_DAYS", cast=int, default=[3, 1])
 LENDER_NAME = env("LENDER_NAME", default="示例小额贷款有限公司")
 # Finance may write a loan off once it is this many days past due (CONTRACT §14).

@@ -1,5 +1,6 @@
-"""Back office of loans: officers review, approve, reject and disburse through admin actions;
-finance writes loans off (with a reason).
+"""Back office of loans: officers claim, approve and reject, finance disburses (the queue, the
+review sheet and those actions are in :mod:`loans.review_admin`); finance writes loans off
+(with a reason).
 
 Loan data is read-only here (no amounts are ever edited by hand); the only writes are the
 actions (``cashloan.admin_actions.staff_action``), which call :mod:`loans.lifecycle` for each
@@ -12,7 +13,6 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import path
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
 
 from accounts.crypto import mask_number
 from cashloan.admin_actions import ReasonForm, StaffAdminMixin, staff_action
@@ -20,25 +20,13 @@ from cashloan.admin_helpers import ReadOnlyAdminMixin, customer_link
 from cashloan.exports import ChangelistExportMixin
 from cashloan.money import percent_str
 from messaging.masking import mask_mobile
-from products.rules import OTHER_CHANNELS_DATA, PURPOSE_DATA
-
-from risk.kinds import Outcome, seen_text
+from products.rules import PURPOSE_DATA
 
 from . import decision_admin, lifecycle, writeoff
 from .amortization import overdue_days
-from .models import LoanApplication, Repayment, RepaymentPeriod, StatusChange
-from .permissions import REVIEW_PERMISSION, WRITE_OFF_PERMISSION
-
-
-class RejectForm(ReasonForm):
-    """CONTRACT §11: a reject form has ``reason`` and ``note``."""
-
-    reason = forms.CharField(label="拒绝原因", max_length=200)
-    note = forms.CharField(label="备注", max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 3, "cols": 60}))
-
-    def reason_text(self) -> str:
-        note = self.cleaned_data.get("note", "").strip()
-        return f"{self.cleaned_data['reason']}（{note}）" if note else self.cleaned_data["reason"]
+from .models import LoanApplication, Repayment, RepaymentPeriod
+from .permissions import WRITE_OFF_PERMISSION
+from .review_admin import ReviewAdminMixin
 
 
 class WriteOffForm(ReasonForm):
@@ -69,62 +57,14 @@ def masked_id_number(user) -> str:
     return mask_number(identity.id_number) if identity else ""
 
 
-class ReadOnlyInline(ReadOnlyAdminMixin, admin.TabularInline):
-    extra = 0
-    max_num = 0
-    can_delete = False
-    show_change_link = False
-
-    def get_readonly_fields(self, request, obj=None):
-        return self.fields
-
-
-class RepaymentPeriodInline(ReadOnlyInline):
-    model = RepaymentPeriod
-    verbose_name_plural = "还款计划"
-    fields = (
-        "number", "start_date", "due_date", "principal", "interest", "fee", "penalty", "is_overdue",
-        "settlement", "paid_principal", "paid_interest", "paid_fee", "paid_penalty", "paid_at",
-    )
-    ordering = ("number",)
-
-
-class StatusChangeInline(ReadOnlyInline):
-    model = StatusChange
-    verbose_name_plural = "状态变更记录"
-    fields = ("changed_at", "from_status", "to_status", "actor", "changed_by", "note")
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("changed_by")
-
-
-class RepaymentInline(ReadOnlyInline):
-    model = Repayment
-    verbose_name_plural = "还款记录"
-    fields = (
-        "posted_at", "effective_date", "kind", "amount", "principal", "interest", "fee", "penalty", "is_recovery", "channel",
-        "provider_reference",
-    )
-
-    @admin.display(description="支付渠道")
-    def channel(self, repayment):
-        return channel_label(repayment.provider)
-
-
 @admin.register(LoanApplication)
-class LoanApplicationAdmin(StaffAdminMixin, ChangelistExportMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ("code", "customer", "product", "apply_amount", "status", "applied_at", "disbursed_at")
-    list_filter = ("status", "product")
-    search_fields = ("code", "=user__mobile")
-    list_select_related = ("user", "product")
+class LoanApplicationAdmin(ReviewAdminMixin, StaffAdminMixin, ChangelistExportMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ReviewAdminMixin.review_list_display
+    list_filter = ReviewAdminMixin.review_list_filter
+    search_fields = ReviewAdminMixin.review_search_fields
+    search_help_text = "输入借款编号、完整手机号或姓名"
     date_hierarchy = "applied_at"
-    inlines = (RepaymentPeriodInline, StatusChangeInline, RepaymentInline)
-    actions = ("approve_applications", "reject_applications", "disburse_applications", "write_off_loans")
-    exclude = (
-        "phonebook", "risk_hits", "risk_facts", "user", "purpose", "other_channels", "interest_rate", "penalty_rate",
-        "annualized_cost_rate",
-    )
-    readonly_fields = ("customer", "purpose_text", "other_channels_text", "rates", "risk_decision")
+    actions = (*ReviewAdminMixin.review_actions, "write_off_loans")
     export_name = "借款申请"
     export_columns = [
         ("借款编号", "code"), ("客户手机号", "export_mobile"), ("姓名", "export_name_of"), ("身份证号", "export_id_number"),
@@ -135,23 +75,6 @@ class LoanApplicationAdmin(StaffAdminMixin, ChangelistExportMixin, ReadOnlyAdmin
 
     def export_queryset(self, request):
         return super().export_queryset(request).select_related("user__identity")
-
-    @admin.display(description="客户", ordering="user__mobile")
-    def customer(self, obj):
-        return customer_link(obj.user)
-
-    @admin.display(description="借款用途")
-    def purpose_text(self, obj):
-        return PURPOSE_DATA.get(obj.purpose, obj.purpose and f"其他（{obj.purpose}）") or "未填写"
-
-    @admin.display(description="其他渠道借款")
-    def other_channels_text(self, obj):
-        return OTHER_CHANNELS_DATA.get(obj.other_channels, obj.other_channels and f"其他（{obj.other_channels}）") or "未填写"
-
-    @admin.display(description="利率")
-    def rates(self, obj):
-        cost = f"；年化综合成本（IRR）{percent_str(obj.annualized_cost_rate)}" if obj.annualized_cost_rate is not None else ""
-        return f"年化利率 {percent_str(obj.interest_rate)}；罚息年利率 {percent_str(obj.penalty_rate)}{cost}"
 
     def interest_rate_pct(self, obj):
         return percent_str(obj.interest_rate)
@@ -171,19 +94,8 @@ class LoanApplicationAdmin(StaffAdminMixin, ChangelistExportMixin, ReadOnlyAdmin
     def export_id_number(self, obj):
         return masked_id_number(obj.user)
 
-    @admin.display(description="触发的风控规则")
-    def risk_decision(self, obj):
-        """Every rule that fired, with what it saw (CONTRACT §12)."""
-        if not obj.risk_outcome:
-            return "（申请早于风控规则上线）"
-        if not obj.risk_hits:
-            return "没有规则触发：等待信贷专员审核"
-        rows = format_html_join(
-            "",
-            "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
-            ((hit["name"], Outcome.LABELS.get(hit["outcome"], hit["outcome"]), seen_text(hit["seen"], hit["error"])) for hit in obj.risk_hits),
-        )
-        return format_html('<table class="risk-hits"><thead><tr><th>规则</th><th>结果</th><th>看到的数据</th></tr></thead><tbody>{}</tbody></table>', rows)
+    def purpose_text(self, obj):
+        return PURPOSE_DATA.get(obj.purpose, obj.purpose and f"其他（{obj.purpose}）") or "未填写"
 
     def get_urls(self):
         views = [
@@ -191,31 +103,7 @@ class LoanApplicationAdmin(StaffAdminMixin, ChangelistExportMixin, ReadOnlyAdmin
             ("risk-figures/", decision_admin.figures_view, "loans_risk_figures"),
         ]
         own = [path(route, self.admin_site.admin_view(lambda request, view=view: view(self, request)), name=name) for route, view, name in views]
-        return own + super().get_urls()
-
-    def has_review_permission(self, request) -> bool:
-        return request.user.has_perm(REVIEW_PERMISSION)
-
-    @staff_action(
-        description="审核通过所选借款", verb="审核通过", unit="笔", permissions=["review"], fields=["status"],
-        refusals=(lifecycle.LifecycleError,),
-    )
-    def approve_applications(self, request, loan, form):
-        return lifecycle.approve(loan, request.user)
-
-    @staff_action(
-        description="拒绝所选借款", verb="拒绝", unit="笔", permissions=["review"], fields=["status"], form=RejectForm,
-        refusals=(lifecycle.LifecycleError,),
-    )
-    def reject_applications(self, request, loan, form):
-        return lifecycle.reject(loan, request.user, form.reason_text())
-
-    @staff_action(
-        description="放款（今日）所选借款", verb="放款", unit="笔", permissions=["review"], fields=["status"],
-        refusals=(lifecycle.LifecycleError,),
-    )
-    def disburse_applications(self, request, loan, form):
-        return lifecycle.disburse(loan, request.user)
+        return own + self.review_urls() + super().get_urls()
 
     def has_write_off_permission(self, request) -> bool:
         return request.user.has_perm(WRITE_OFF_PERMISSION)

@@ -93,12 +93,27 @@ class LoanApplication(models.Model):
     )
     write_off_reason = models.CharField("核销原因", max_length=200, blank=True)
 
+    # The review (CONTRACT §11): the officer who claimed it (only while in review, status 1),
+    # the staff user who decided it (the approver may not disburse it: FOUR_EYES), and a
+    # rejection's reason from the list staff extend.
+    claimed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="领取人"
+    )
+    claimed_at = models.DateTimeField("领取时间", null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="审核人"
+    )
+    reject_reason = models.ForeignKey(
+        "RejectReason", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="拒绝原因"
+    )
+
     class Meta:
         verbose_name = "借款申请"
         verbose_name_plural = "借款申请"
         ordering = ["-applied_at"]
         permissions = [
-            ("review_loanapplication", "审核与放款（审核通过、拒绝、放款）"),
+            ("review_loanapplication", "审核（领取、释放、审核通过、拒绝）"),
+            ("disburse_loanapplication", "放款"),
             ("write_off_loanapplication", "核销贷款"),
         ]
         constraints = [
@@ -107,7 +122,12 @@ class LoanApplication(models.Model):
                 condition=Q(status__in=[0, 1, 2, 4]),
                 name="one_unfinished_loan_per_user",
                 violation_error_message="该客户已有未结清的借款",
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(claimed_by__isnull=True) | Q(status=1),
+                name="claimed_only_in_review",
+                violation_error_message="只有审核中的借款有领取人",
+            ),
         ]
         indexes = [
             models.Index(fields=["user", "-applied_at"]),
@@ -138,6 +158,52 @@ class LoanApplication(models.Model):
             interval_unit=self.repay_term_unit,
             period_fee=self.period_fee,
         )
+
+
+class RejectReason(models.Model):
+    """A reason an officer picks when rejecting (CONTRACT §11: a list staff can extend).
+
+    Never deleted once used (rejections name it): a reason no longer offered is switched off.
+    """
+
+    name = models.CharField("原因", max_length=50, unique=True)
+    is_active = models.BooleanField("可选用", default=True)
+    order = models.PositiveSmallIntegerField("排序", default=100, help_text="数字小的排在前面")
+
+    class Meta:
+        verbose_name = "拒绝原因"
+        verbose_name_plural = "拒绝原因"
+        ordering = ["order", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Disbursement(models.Model):
+    """One payout attempt of a loan through the disbursement provider (``DISBURSEMENT_PROVIDER``).
+
+    A failed attempt is kept with the provider's error; the loan then stays approved (status 2).
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    application = models.ForeignKey(LoanApplication, on_delete=models.PROTECT, related_name="disbursements", verbose_name="借款")
+    amount = MoneyField("打款金额")
+    provider = models.CharField("放款渠道", max_length=50)
+    provider_reference = models.CharField("渠道流水号", max_length=100, blank=True)
+    succeeded = models.BooleanField("成功")
+    error = models.CharField("失败原因", max_length=200, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="操作人"
+    )
+    requested_at = models.DateTimeField("时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "放款记录"
+        verbose_name_plural = "放款记录"
+        ordering = ["-requested_at"]
+
+    def __str__(self) -> str:
+        return f"{self.application.code} 放款 {self.amount} 元（{'成功' if self.succeeded else '失败'}）"
 
 
 class Actor(models.TextChoices):

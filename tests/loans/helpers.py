@@ -11,11 +11,12 @@ def staff_user(**fields):
     return UserFactory(is_staff=True, real_name="信贷员", **fields)
 
 
-def disbursed_loan(on: date, *, by=None, **fields) -> LoanApplication:
-    """A loan approved and disbursed on ``on`` through the lifecycle services."""
+def disbursed_loan(on: date, *, by=None, paid_out_by=None, **fields) -> LoanApplication:
+    """A loan approved (by ``by``) and disbursed (by ``paid_out_by``: four eyes) on ``on`` through
+    the lifecycle services; without staff, the system does both."""
     loan = LoanApplicationFactory(**fields)
     lifecycle.approve(loan, by)
-    return lifecycle.disburse(loan, by, on=on)
+    return lifecycle.disburse(loan, paid_out_by, on=on)
 
 
 def login(api, user):

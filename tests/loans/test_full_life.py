@@ -53,7 +53,8 @@ def test_day_loan_overdue_then_paid_off(api, monkeypatch):
     assert views.centre()["availableCredit"] == "4500.00"
 
     lifecycle.approve(loan, officer)
-    lifecycle.disburse(loan, officer, on=date(2025, 3, 1))
+    finance = staff_user()  # another staff user disburses (four eyes)
+    lifecycle.disburse(loan, finance, on=date(2025, 3, 1))
 
     freeze_today(monkeypatch, date(2025, 3, 10))
     row = views.loan_row()
@@ -98,7 +99,7 @@ def test_day_loan_overdue_then_paid_off(api, monkeypatch):
     loan.refresh_from_db()
     assert loan.status == 5 and loan.paid_off_at is not None
     assert list(StatusChange.objects.filter(application=loan).values_list("from_status", "to_status", "changed_by")) == [
-        (0, 2, officer.pk), (2, 4, officer.pk), (4, 5, None),
+        (0, 2, officer.pk), (2, 4, finance.pk), (4, 5, None),
     ]
 
 
@@ -112,7 +113,7 @@ def test_instalment_loan_one_month_on_time_then_overdue_then_paid_off(api, monke
     user = VerifiedUserFactory()
     loan = LoanApplicationFactory(user=user, instalments=True)
     lifecycle.approve(loan, officer)
-    lifecycle.disburse(loan, officer, on=date(2025, 1, 15))
+    lifecycle.disburse(loan, staff_user(), on=date(2025, 1, 15))
     views = Views(login(api, user), loan)
     ids = [row["id"] for row in views.repay_rows()]
 

@@ -33,9 +33,9 @@ def history(loan):
 
 
 class TestTransitions:
-    def test_start_review_then_approve(self, officer, events):
+    def test_claim_then_approve(self, officer, events):
         loan = LoanApplicationFactory()
-        lifecycle.start_review(loan, officer)
+        lifecycle.claim(loan, officer)
         lifecycle.approve(loan, officer)
         loan.refresh_from_db()
         assert loan.status == 2 and loan.reviewed_at is not None
@@ -59,7 +59,8 @@ class TestTransitions:
     @pytest.mark.parametrize(
         "action, bad_statuses",
         [
-            ("start_review", [1, 2, 3, 4, 5]),
+            ("claim", [1, 2, 3, 4, 5]),
+            ("release", [0, 2, 3, 4, 5]),
             ("approve", [2, 3, 4, 5]),
             ("reject", [3, 4, 5]),
             ("disburse", [0, 1, 3, 4, 5]),

@@ -10,6 +10,7 @@ from django.contrib.messages import get_messages
 
 from loans.models import LoanApplication, StatusChange
 from loans.permissions import LOAN_OFFICER_PERMISSIONS
+from tests.backoffice.helpers import staff_in
 from tests.factories import LoanApplicationFactory, UserFactory
 from tests.loans.helpers import disbursed_loan
 
@@ -29,6 +30,14 @@ def officer(client):
 
 
 @pytest.fixture
+def finance(client):
+    """Finance disburses (CONTRACT §11), through the confirmation page."""
+    user = staff_in("财务")
+    client.force_login(user)
+    return user
+
+
+@pytest.fixture
 def viewer(client):
     """Staff who may look at loans but not review them."""
     user = UserFactory(is_staff=True)
@@ -37,9 +46,9 @@ def viewer(client):
     return user
 
 
-def run_action(client, action, loans, **form):
+def run_action(client, action, loans, *, confirmed=False, **form):
     data = {"action": action, "_selected_action": [str(loan.pk) for loan in loans], **form}
-    if form:
+    if form or confirmed:
         data["post"] = "yes"  # the confirmation page posts back with post=yes (CONTRACT §11)
     return client.post(CHANGELIST, data, follow=True)
 
@@ -81,22 +90,24 @@ class TestActions:
         assert page.status_code == 200 and "拒绝原因" in html
         assert f'name="_selected_action" value="{loan.pk}"' in html
         assert 'name="action" value="reject_applications"' in html and 'name="post" value="yes"' in html
-        empty = run_action(client, "reject_applications", [loan], reason="  ")
-        assert "请填写原因" in empty.content.decode()
+        empty = run_action(client, "reject_applications", [loan], reason="  ", note="  ")
+        assert "请从列表中选择拒绝原因" in empty.content.decode() and "请填写备注" in empty.content.decode()
+        unknown = run_action(client, "reject_applications", [loan], reason="看着不顺眼", note="无")
+        assert "请从列表中选择拒绝原因" in unknown.content.decode()
         loan.refresh_from_db()
         assert loan.status == 0 and not StatusChange.objects.exists()
 
-    def test_disburse_creates_the_schedule_today(self, client, officer):
+    def test_disburse_creates_the_schedule_today(self, client, finance):
         approved, pending = LoanApplicationFactory(status=2), LoanApplicationFactory()
-        response = run_action(client, "disburse_applications", [approved, pending])
+        response = run_action(client, "disburse_applications", [approved, pending], confirmed=True)
         approved.refresh_from_db()
         assert approved.status == 4 and approved.periods.count() == 1
         assert any("未能放款" in m and pending.code in m for m in texts(response))
         assert LoanApplication.objects.get(pk=pending.pk).status == 0
 
-    def test_unbuildable_terms_are_reported_not_a_500(self, client, officer):
+    def test_unbuildable_terms_are_reported_not_a_500(self, client, finance):
         bad = LoanApplicationFactory(status=2, repay_type=3)
-        response = run_action(client, "disburse_applications", [bad])
+        response = run_action(client, "disburse_applications", [bad], confirmed=True)
         assert response.status_code == 200
         assert any("无法生成还款计划" in m for m in texts(response))
 
@@ -175,14 +186,15 @@ class TestOperationLog:
 
     def test_reject_logs_the_reason_and_disburse_its_status(self, client, officer):
         pending, approved = LoanApplicationFactory(), LoanApplicationFactory(status=2)
-        run_action(client, "reject_applications", [pending], reason="收入不足")
-        run_action(client, "disburse_applications", [approved])
-        assert [e.change_message for e in self.entries(pending)] == ["拒绝。状态：待审核 → 审核拒绝。原因：收入不足"]
+        run_action(client, "reject_applications", [pending], reason="收入不足", note="月收入低于三千")
+        client.force_login(staff_in("财务"))
+        run_action(client, "disburse_applications", [approved], confirmed=True)
+        assert [e.change_message for e in self.entries(pending)] == ["拒绝。状态：待审核 → 审核拒绝。原因：收入不足（月收入低于三千）"]
         assert [e.change_message for e in self.entries(approved)] == ["放款。状态：审核成功 → 已放款"]
 
     def test_the_history_page_shows_the_entry(self, client, officer):
         loan = LoanApplicationFactory()
-        run_action(client, "reject_applications", [loan], reason="资料不实")
+        run_action(client, "reject_applications", [loan], reason="资料不实", note="单位电话无人接听")
         page = client.get(f"{CHANGELIST}{loan.pk}/history/")
         assert page.status_code == 200
-        assert "拒绝。状态：待审核 → 审核拒绝。原因：资料不实" in page.content.decode()
+        assert "拒绝。状态：待审核 → 审核拒绝。原因：资料不实（单位电话无人接听）" in page.content.decode()
