@@ -36,17 +36,19 @@ SHARED_DEVICE_SHOWN = 20  # other customers of the device listed by name (all ar
 # --- the queue ------------------------------------------------------------------------------------
 
 
-def queue_order(loans: QuerySet[LoanApplication]) -> QuerySet[LoanApplication]:
+def with_queue_rank(loans: QuerySet[LoanApplication]) -> QuerySet[LoanApplication]:
     """Waiting applications first (pending and in review, then approved ones waiting for their
-    payout), each group oldest first; then every other loan, newest first."""
+    payout), each group oldest first; then every other loan, newest first (:data:`QUEUE_ORDER`)."""
     rank = Case(
         When(status__in=WAITING, then=Value(0)), When(status=Status.APPROVED, then=Value(1)), default=Value(2),
         output_field=IntegerField(),
     )
     waiting_since = Case(When(status__in=(*WAITING, Status.APPROVED), then=F("applied_at")), default=None)
-    return loans.annotate(queue_rank=rank, waiting_since=waiting_since).order_by(
-        "queue_rank", F("waiting_since").asc(nulls_last=True), "-applied_at", "-pk"
-    )
+    return loans.annotate(queue_rank=rank, waiting_since=waiting_since, made_at=F("applied_at")).order_by(*QUEUE_ORDER)
+
+
+# ``made_at`` rather than ``applied_at``: the list would mark its 申请时间 column as the one sorted.
+QUEUE_ORDER = (F("queue_rank").asc(), F("waiting_since").asc(nulls_last=True), F("made_at").desc(), F("pk").desc())
 
 
 def waiting_time(loan: LoanApplication, now: datetime) -> timedelta | None:
@@ -68,6 +70,20 @@ def duration_text(elapsed: timedelta | None) -> str:
     if hours:
         return f"{hours} 小时 {minutes} 分"
     return f"{minutes} 分钟"
+
+
+UNIT_WORDS = {1: "天", 2: "个月", 3: "个季度"}  # term units (天, 月) and repayment intervals (天, 月, 季)
+
+
+def term_text(loan: LoanApplication) -> str:
+    """``14 天``, ``3 个月``."""
+    return f"{loan.term_count} {UNIT_WORDS.get(loan.term_unit, loan.get_term_unit_display())}"
+
+
+def repayment_text(loan: LoanApplication) -> str:
+    """``每 1 个月还款，等额本息``."""
+    interval = f"{loan.repay_term_count} {UNIT_WORDS.get(loan.repay_term_unit, loan.get_repay_term_unit_display())}"
+    return f"每 {interval}还款，{loan.get_repay_type_display()}"
 
 
 # --- the review sheet -----------------------------------------------------------------------------

@@ -170,10 +170,9 @@ class ReviewAdminMixin:
 
     def get_queryset(self, request):
         loans = super().get_queryset(request).select_related("user", "product", "claimed_by").defer("phonebook", "risk_facts")
-        return review.queue_order(loans)
+        return review.with_queue_rank(loans)
 
-    def get_ordering(self, request):
-        return ()  # the queue's order (review.queue_order) unless a column is sorted
+    ordering = review.QUEUE_ORDER  # waiting first, oldest first, unless a column is sorted
 
     # --- columns ------------------------------------------------------------------------------
 
@@ -195,7 +194,7 @@ class ReviewAdminMixin:
 
     @admin.display(description="期限")
     def term(self, loan):
-        return f"{loan.term_count} {loan.get_term_unit_display()}"
+        return review.term_text(loan)
 
     @admin.display(description="风控")
     def risk(self, loan):
@@ -302,6 +301,7 @@ class ReviewAdminMixin:
                 (hit["name"], Outcome.LABELS.get(hit["outcome"], hit["outcome"]), seen_text(hit["seen"], hit["error"]))
                 for hit in loan.risk_hits
             ],
+            "term": f"{review.term_text(loan)}，{review.repayment_text(loan)}",
             "waiting": review.duration_text(review.waiting_time(loan, timezone.now())),
             "can_claim": self.has_review_permission(request) and loan.status == Status.PENDING,
             "can_release": may_decide and loan.status == Status.IN_REVIEW,

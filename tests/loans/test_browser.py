@@ -48,31 +48,3 @@ def test_admin_dashboard_renders_for_staff(browser, live_server, client, tmp_pat
     bars = browser.find_elements("css selector", "#dashboard svg rect")
     assert len(bars) == 30 and max(bar.size["height"] for bar in bars) > 20
     screenshot(browser, tmp_path, "admin-dashboard")
-
-
-@pytest.mark.django_db(transaction=True)
-def test_a_loan_officer_rejects_with_a_reason(browser, live_server, client, tmp_path):
-    """CONTRACT §11: the action's form page carries the selection, asks the reason, and the
-    rejection is in the operation log of the loan's history page."""
-    from django.contrib.auth.models import Group
-
-    from tests.factories import LoanApplicationFactory
-
-    loan = LoanApplicationFactory(code="L2025000777")
-    officer = UserFactory(is_staff=True, username="officer")
-    officer.groups.add(Group.objects.get(name="信贷专员"))
-    log_in(browser, live_server, client, officer)
-    browser.get(f"{live_server.url}/admin/loans/loanapplication/")
-    browser.find_element("css selector", f'input[name="_selected_action"][value="{loan.pk}"]').click()
-    browser.find_element("css selector", 'select[name="action"] option[value="reject_applications"]').click()
-    browser.find_element("css selector", 'button[name="index"]').click()
-    reason = wait_for(browser, "name", "reason")
-    assert "拒绝原因" in browser.find_element("tag name", "body").text
-    reason.send_keys("收入证明不全")
-    screenshot(browser, tmp_path, "admin-reject-form")
-    browser.find_element("css selector", 'input[type="submit"].default').click()
-    wait_for(browser, "css selector", "ul.messagelist")
-    assert "已拒绝 1 笔：L2025000777" in browser.find_element("tag name", "body").text
-    browser.get(f"{live_server.url}/admin/loans/loanapplication/{loan.pk}/history/")
-    assert "拒绝。状态：待审核 → 审核拒绝。原因：收入证明不全" in browser.find_element("tag name", "body").text
-    screenshot(browser, tmp_path, "admin-loan-history")
