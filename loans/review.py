@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
-from django.db.models import Case, F, IntegerField, QuerySet, Value, When
+from django.db.models import Case, DateTimeField, ExpressionWrapper, F, IntegerField, Value, When
 from django.utils import timezone
 
 from accounts.crypto import mask_number
@@ -36,19 +36,16 @@ SHARED_DEVICE_SHOWN = 20  # other customers of the device listed by name (all ar
 # --- the queue ------------------------------------------------------------------------------------
 
 
-def with_queue_rank(loans: QuerySet[LoanApplication]) -> QuerySet[LoanApplication]:
-    """Waiting applications first (pending and in review, then approved ones waiting for their
-    payout), each group oldest first; then every other loan, newest first (:data:`QUEUE_ORDER`)."""
-    rank = Case(
-        When(status__in=WAITING, then=Value(0)), When(status=Status.APPROVED, then=Value(1)), default=Value(2),
-        output_field=IntegerField(),
-    )
-    waiting_since = Case(When(status__in=(*WAITING, Status.APPROVED), then=F("applied_at")), default=None)
-    return loans.annotate(queue_rank=rank, waiting_since=waiting_since, made_at=F("applied_at")).order_by(*QUEUE_ORDER)
-
-
-# ``made_at`` rather than ``applied_at``: the list would mark its 申请时间 column as the one sorted.
-QUEUE_ORDER = (F("queue_rank").asc(), F("waiting_since").asc(nulls_last=True), F("made_at").desc(), F("pk").desc())
+# Waiting applications first (pending and in review, then approved ones waiting for their
+# payout), each group oldest first; then every other loan, newest first. Expressions rather than
+# annotations, so the admin takes them as its ``ordering`` and marks no column as sorted.
+QUEUE_RANK = Case(
+    When(status__in=WAITING, then=Value(0)), When(status=Status.APPROVED, then=Value(1)), default=Value(2),
+    output_field=IntegerField(),
+)
+WAITING_SINCE = Case(When(status__in=(*WAITING, Status.APPROVED), then=F("applied_at")), default=None, output_field=DateTimeField())
+MADE_AT = ExpressionWrapper(F("applied_at"), output_field=DateTimeField())
+QUEUE_ORDER = (QUEUE_RANK.asc(), WAITING_SINCE.asc(nulls_last=True), MADE_AT.desc())
 
 
 def waiting_time(loan: LoanApplication, now: datetime) -> timedelta | None:

@@ -168,11 +168,10 @@ class ReviewAdminMixin:
         "claim_applications", "release_applications", "approve_applications", "reject_applications", "disburse_applications",
     )
 
-    def get_queryset(self, request):
-        loans = super().get_queryset(request).select_related("user", "product", "claimed_by").defer("phonebook", "risk_facts")
-        return review.with_queue_rank(loans)
-
     ordering = review.QUEUE_ORDER  # waiting first, oldest first, unless a column is sorted
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("user", "product", "claimed_by").defer("phonebook", "risk_facts")
 
     # --- columns ------------------------------------------------------------------------------
 

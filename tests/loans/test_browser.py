@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from tests.factories import UserFactory, disbursed_loan, repayment
-from tests.helpers import BROWSER_TESTS, assert_fits_the_phone, loaded_resources, log_in, screenshot, wait_for
+from tests.helpers import BROWSER_TESTS, assert_fits_the_phone, loaded_resources, log_in, screenshot
 
 pytestmark = BROWSER_TESTS
 
