@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class LoansConfig(AppConfig):
@@ -12,3 +13,7 @@ class LoansConfig(AppConfig):
 
         # The product form refuses a product above ANNUAL_COST_CAP and records its worst cost.
         checks.register("annualized_cost", assess_product)
+
+        from .reject_reasons import ensure_reasons
+
+        post_migrate.connect(ensure_reasons, sender=self, dispatch_uid="loans.ensure_reasons")

@@ -278,3 +278,15 @@ def test_waiting_time_reads_in_days_hours_and_minutes():
     assert duration_text(timedelta(hours=5, minutes=12)) == "5 小时 12 分"
     assert duration_text(timedelta(minutes=8, seconds=30)) == "8 分钟"
     assert duration_text(None) == "—"
+
+
+def test_an_empty_reason_list_gets_the_usual_reasons_after_migrate_and_a_started_one_is_kept():
+    from loans.reject_reasons import DEFAULT_REASONS, ensure_reasons
+
+    RejectReason.objects.all().delete()
+    ensure_reasons()
+    assert list(RejectReason.objects.values_list("name", flat=True)) == DEFAULT_REASONS
+    RejectReason.objects.exclude(name="其他").delete()
+    RejectReason.objects.create(name="工作单位无法核实")
+    ensure_reasons()
+    assert set(RejectReason.objects.values_list("name", flat=True)) == {"其他", "工作单位无法核实"}
