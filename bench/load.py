@@ -286,9 +286,10 @@ def scenario(folder: Path, args, password_cipher: str) -> list[Result]:
     return results
 
 
-# The soak's mix, one cycle: 80 requests, one application and one repayment among them.
+# The soak's mix, one cycle: 81 requests, one application and one repayment among them (an odd
+# length: wrk's 2 threads take alternate lines, so each thread gets both kinds in turn).
 SOAK_CYCLE = (
-    ["getUserCenterInfo"] * 20 + ["getRepayInfoList"] * 20 + ["getLoanProductList"] * 16
+    ["getUserCenterInfo"] * 20 + ["getRepayInfoList"] * 20 + ["getLoanProductList"] * 17
     + ["getLoanProductDetails"] * 8 + ["getLoanApplyConfirmInfo"] * 14 + ["loanProductApply", "gotoRepayment"]
 )
 SOAK_CLIENTS = 16
