@@ -24,6 +24,7 @@ from cashloan.admin_actions import ReasonForm, StaffAdminMixin, staff_action
 from cashloan.exports import ChangelistExportMixin
 from cashloan.oplog import log_staff_action
 from messaging.masking import mask_mobile
+from recovery.buckets import BUCKET_LABELS, BUCKETS
 
 from . import selectors
 
@@ -83,13 +84,13 @@ class OverdueFilter(admin.SimpleListFilter):
     parameter_name = "overdue"
 
     def lookups(self, request, model_admin):
-        return [("none", "未逾期"), *selectors.BUCKET_LABELS.items()]
+        return [("none", "未逾期"), *BUCKET_LABELS.items()]
 
     def queryset(self, request, queryset):
         value = self.value()
         if value == "none":
             return queryset.filter(oldest_unpaid_due__isnull=True)
-        if value in selectors.BUCKETS:
+        if value in BUCKETS:
             return queryset.filter(selectors.bucket_filter(value, timezone.localdate()))
         return queryset
 

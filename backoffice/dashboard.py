@@ -27,7 +27,7 @@ from django.utils.safestring import SafeString
 from cashloan.models import ZERO
 from loans.models import ApplicationStatus, LoanApplication, Repayment, RepaymentPeriod, StatusChange
 
-from .selectors import BUCKET_LABELS, BUCKETS
+from recovery.buckets import BUCKET_LABELS, BUCKETS
 
 DEFAULT_DAYS = 30
 MAX_DAYS = 366

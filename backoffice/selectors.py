@@ -25,13 +25,11 @@ from loans.credit import available_credit
 from loans.models import ApplicationStatus, LoanApplication, Repayment, RepaymentPeriod, Waiver
 from messaging.masking import mask_mobile
 from messaging.models import CustomerMessage, SmsMessage
+from recovery.buckets import BUCKETS
 
 MONEY = DecimalField(max_digits=16, decimal_places=2)
 RECENT = 50  # rows of each history section on the customer page
 
-# CONTRACT §13 buckets, by days past due.
-BUCKETS = {"M1": (1, 30), "M2": (31, 60), "M3": (61, 90), "M4+": (91, None)}
-BUCKET_LABELS = {"M1": "M1（1–30 天）", "M2": "M2（31–60 天）", "M3": "M3（61–90 天）", "M4+": "M4+（91 天及以上）"}
 
 
 def _unpaid_periods(user_ref) -> QuerySet[RepaymentPeriod]:

@@ -10,6 +10,7 @@ from django.contrib.auth.models import Group, Permission
 from ledger.permissions import BOOKS_PERMISSIONS
 from loans.permissions import FINANCE_LOAN_PERMISSIONS, LOAN_OFFICER_PERMISSIONS
 from messaging.permissions import OPERATOR_PERMISSIONS
+from recovery.permissions import COLLECTIONS_LEAD_PERMISSIONS, COLLECTOR_PERMISSIONS
 from risk.permissions import RISK_MANAGER_PERMISSIONS
 
 # A loan officer reviews loans (finance disburses them); to judge an application they read the
@@ -23,12 +24,18 @@ CUSTOMER_FILE_PERMISSIONS = [
     "messaging.view_customermessage",
 ]
 
+COLLECTOR = "催收专员"
+COLLECTIONS_LEAD = "催收主管"
+
 ROLES: dict[str, list[str]] = {
     "信贷专员": LOAN_OFFICER_PERMISSIONS + CUSTOMER_FILE_PERMISSIONS,
     "运营": OPERATOR_PERMISSIONS,
     "风控": RISK_MANAGER_PERMISSIONS,
     # Reads and exports the books, writes loans off (more finance work comes with later issues).
     "财务": BOOKS_PERMISSIONS + FINANCE_LOAN_PERMISSIONS,
+    # Collections (CONTRACT §13): a collector sees only their own cases (``recovery.admin``).
+    COLLECTOR: COLLECTOR_PERMISSIONS,
+    COLLECTIONS_LEAD: COLLECTIONS_LEAD_PERMISSIONS,
 }
 
 

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "loans",
     "risk",
     "messaging",
+    "recovery",  # collections (催收); not "collections", which would shadow the standard library
     "backoffice",  # last: the pages that read across the apps above
 ]
 
@@ -279,6 +280,8 @@ REPAYMENT_REMINDER_DAYS = env.list("REPAYMENT_REMINDER_DAYS", cast=int, default=
 LENDER_NAME = env("LENDER_NAME", default="示例小额贷款有限公司")
 # Finance may write a loan off once it is this many days past due (CONTRACT §14).
 WRITE_OFF_MIN_DPD = env.int("WRITE_OFF_MIN_DPD", default=180)
+# Collections (CONTRACT §13): on, new cases go round-robin among the collectors given their bucket.
+COLLECTION_ASSIGN_BY_BUCKET = env.bool("COLLECTION_ASSIGN_BY_BUCKET", default=False)
 
 
 # --- Risk: credit limits and the cost cap (CONTRACT §12) -------------------------------------------

@@ -20,25 +20,35 @@ from ledger.services import PostedBy, post_penalty_change, post_recognition
 from .amortization import penalty_left
 from .locks import lock_loan, lock_periods
 from .models import ApplicationStatus, LoanApplication, RepaymentPeriod
+from .signals import loan_brought_up_to_date
 
 JOB = PostedBy.system("mark_overdue")
+
+
+CHUNK = 1000  # loan ids read at a time: memory stays flat whatever the number of loans
 
 
 def mark_overdue(as_of: date) -> int:
     """Bring every disbursed loan with a period due by ``as_of`` up to that date; returns how
     many periods are overdue."""
-    loan_ids = (
-        RepaymentPeriod.objects.filter(
-            settlement=RepaymentPeriod.Settlement.UNPAID,
-            due_date__lte=as_of,
-            application__status=ApplicationStatus.DISBURSED,
-            application__written_off_on__isnull=True,
-        )
-        .order_by("application_id")
-        .values_list("application_id", flat=True)
-        .distinct()
+    overdue, after = 0, None
+    while ids := _loans_due_by(as_of, after):
+        overdue += sum(mark_loan_overdue(loan_id, as_of) for loan_id in ids)
+        after = ids[-1]
+    return overdue
+
+
+def _loans_due_by(as_of: date, after) -> list:
+    """The next chunk of loan ids (in id order, after ``after``) with an unpaid period due by ``as_of``."""
+    periods = RepaymentPeriod.objects.filter(
+        settlement=RepaymentPeriod.Settlement.UNPAID,
+        due_date__lte=as_of,
+        application__status=ApplicationStatus.DISBURSED,
+        application__written_off_on__isnull=True,
     )
-    return sum(mark_loan_overdue(loan_id, as_of) for loan_id in list(loan_ids))
+    if after is not None:
+        periods = periods.filter(application_id__gt=after)
+    return list(periods.order_by("application_id").values_list("application_id", flat=True).distinct()[:CHUNK])
 
 
 def mark_loan_overdue(application_id, as_of: date) -> int:
@@ -47,7 +57,10 @@ def mark_loan_overdue(application_id, as_of: date) -> int:
         loan = lock_loan(application_id)
         if loan is None or loan.status != ApplicationStatus.DISBURSED or loan.is_written_off:
             return 0
-        return bring_up_to_date(loan, lock_periods(loan), as_of, JOB)
+        periods = lock_periods(loan)
+        overdue = bring_up_to_date(loan, periods, as_of, JOB)
+        loan_brought_up_to_date.send(sender=LoanApplication, loan=loan, periods=periods, as_of=as_of)
+        return overdue
 
 
 def bring_up_to_date(loan: LoanApplication, periods: list[RepaymentPeriod], as_of: date, actor: PostedBy) -> int:

@@ -35,6 +35,7 @@ from .locks import lock_loan, lock_periods
 from .models import Actor, ApplicationStatus, LoanApplication, Repayment, RepaymentPeriod
 from .notifications import LoanEvent, notify_loan_event
 from .payments import PaymentProvider, get_payment_provider
+from .signals import repayment_allocated
 
 logger = logging.getLogger(__name__)
 
@@ -124,6 +125,8 @@ def apply_repayment(loan: LoanApplication, kind: str, period_id, payer: Payer, *
     periods = lock_periods(loan)
     payments = allocation(loan, periods, kind, period_id, as_of)
     repayment = _post(loan, kind, payments, payer, today, as_of)
+    # Collections close the case of a loan left with no overdue period, in this transaction.
+    repayment_allocated.send(sender=Repayment, loan=loan, repayment=repayment, today=today)
     if all(p.is_paid for p in periods):
         loan.paid_off_at = repayment.posted_at
         note = "客户还清全部借款" if payer.staff is None else "线下还款还清全部借款"

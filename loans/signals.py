@@ -1,7 +1,21 @@
-"""Signals loans sends for other apps to act on, inside the transaction of the event."""
+"""Signals loans sends for other apps to act on, inside the transaction of the event.
+
+Apps built on loans (collections, ``recovery``) connect here instead of loans importing them.
+Every receiver runs under the loan's lock (``loans.locks``), in the event's transaction: what
+it writes commits or rolls back with the event.
+"""
 
 from django.dispatch import Signal
 
 # Sent with ``loan`` (locked, already marked written off) and ``by`` (the finance user).
-# Collections (CONTRACT §13) connects here to close the loan's open case as ``written_off``.
+# Collections (CONTRACT §13) close the loan's open case as ``written_off`` here.
 loan_written_off = Signal()
+
+# Sent by the daily overdue job with ``loan`` (locked), ``periods`` (locked, brought up to
+# ``as_of``) and ``as_of``: collections open or update the loan's case here.
+loan_brought_up_to_date = Signal()
+
+# Sent by the one place every repayment is allocated (``loans.repayments.allocate``), after the
+# periods are settled, with ``loan`` (locked), ``repayment`` and ``today``: collections close the
+# case of a loan left with no overdue period, or refresh its figures, in the same transaction.
+repayment_allocated = Signal()

@@ -7,6 +7,7 @@ Read from the source with ``ast``, every import counted, the ones inside functio
 * risk imports nothing of loans (loans gathers what the rules read and keeps their decisions);
 * ledger imports nothing of loans (loans posts to the books with the figures; the books know a
   loan only by its id and its foreign key);
+* loans imports nothing of recovery (collections listen to ``loans.signals``);
 * no module imports, directly or through others, a module of its own app that imports it back.
 
 (The amortisation maths and the loan-term vocabulary import only the standard library:
@@ -21,7 +22,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ("cashloan", "accounts", "products", "ledger", "loans", "risk", "messaging")
+APPS = ("cashloan", "accounts", "products", "ledger", "loans", "risk", "messaging", "recovery")
 
 
 def _module_name(path: Path) -> str:
@@ -81,7 +82,8 @@ def _imports_into(app: str, target_app: str) -> list[str]:
 
 
 @pytest.mark.parametrize(
-    "app, forbidden", [("messaging", "loans"), ("products", "loans"), ("risk", "loans"), ("ledger", "loans")]
+    "app, forbidden",
+    [("messaging", "loans"), ("products", "loans"), ("risk", "loans"), ("ledger", "loans"), ("loans", "recovery"), ("messaging", "recovery")],
 )
 def test_an_app_never_imports_the_app_built_on_it(app, forbidden):
     assert _imports_into(app, forbidden) == []
