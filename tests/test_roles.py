@@ -39,6 +39,17 @@ def test_groups_hold_exactly_their_permissions():
         ("财务", "/admin/products/product/add/", 403),
         ("财务", "/admin/messaging/systemmessage/add/", 403),
         ("信贷专员", "/admin/ledger/journalentry/", 403),
+        ("催收专员", "/admin/recovery/collectioncase/", 200),
+        ("催收专员", "/admin/recovery/collectionreport/", 403),
+        ("催收专员", "/admin/recovery/dunningtemplate/", 403),
+        ("催收专员", "/admin/loans/loanapplication/", 403),
+        ("催收专员", "/admin/accounts/customer/", 403),
+        ("催收主管", "/admin/recovery/collectioncase/", 200),
+        ("催收主管", "/admin/recovery/collectionreport/", 200),
+        ("催收主管", "/admin/recovery/dunningtemplate/", 200),
+        ("催收主管", "/admin/recovery/assignment/", 200),
+        ("催收主管", "/admin/accounts/customer/", 403),
+        ("信贷专员", "/admin/recovery/collectioncase/", 403),
     ],
 )
 def test_role_reaches_only_its_pages(client, role, url, status):

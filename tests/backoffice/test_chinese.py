@@ -98,7 +98,24 @@ def every_kind_of_row():
         Feedback.objects.create(mobile=customer.mobile, source=source, suggestion="建议", user=customer)
     AppVersion.objects.create(app_type="1", version_code=3, version_name="1.2.0", download_url="https://example.com/a.apk")
     H5Page.objects.create(slug="loan-help", title="还款帮助", body="正文")
+    _a_collection_case(loan, today)
     return customer
+
+
+def _a_collection_case(loan, today):
+    """The loan's case (as the daily job opens it, without the books), assigned, with a promise
+    and a reassignment."""
+    from recovery.assignment import reassign
+    from recovery.cases import sync_case
+    from recovery.contacts import log_contact
+    from recovery.models import CollectionCase, CollectorBuckets
+
+    first, second = staff_in("催收专员", username="催收甲"), staff_in("催收专员", username="催收乙")
+    CollectorBuckets.objects.create(collector=first, buckets=["M1", "M2"])
+    sync_case(loan, list(loan.periods.all()), today)
+    case = CollectionCase.objects.get(loan=loan)
+    log_contact(case, case.collector, channel="call", result="promise", promise_date=today, promise_amount=100, note="下午还")
+    reassign(case, second if case.collector == first else first, by=staff_in("催收主管", username="主管"), note="调整")
 
 
 def admin_pages(superuser, rows_exist=True) -> list[str]:

@@ -1,0 +1,346 @@
+"""Collections in the back office (CONTRACT §13).
+
+* 催收案件: a collector's "my cases" (only their own; another's case answers 403), sorted by DPD
+  and promise date; the case page shows what §13 allows and the contact-log form. The
+  collections lead reads every case and reassigns one or many (调案).
+* 分案记录, 催收回款: every assignment and the money recovered, read-only.
+* 催收短信模板 (one per bucket) and 催收员负责账龄 (for ``COLLECTION_ASSIGN_BY_BUCKET``).
+* 催收报表: open cases and amounts by bucket and collector, roll rates, recovered amounts.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.db.models import F
+from django.http import Http404
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+
+from cashloan.admin_actions import StaffAdminMixin, staff_action
+from cashloan.admin_helpers import ReadOnlyAdminMixin
+from cashloan.exports import export_response
+from cashloan.oplog import log_staff_action
+from messaging.masking import mask_mobile
+
+from . import assignment, contacts, reports, selectors
+from .buckets import BUCKET_CHOICES
+from .models import (
+    Assignment,
+    CaseRecovery,
+    CaseStatus,
+    Channel,
+    CollectionCase,
+    CollectionReport,
+    CollectorBuckets,
+    DunningTemplate,
+    PromiseStatus,
+    Result,
+)
+from .permissions import ASSIGN, REPORTS
+
+
+def collector_name(user) -> str:
+    if user is None:
+        return "未分配"
+    return f"{user.real_name}（{user.username}）" if user.real_name else user.username
+
+
+class CollectorChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return collector_name(obj)
+
+
+class ReassignForm(forms.Form):
+    collector = CollectorChoiceField(label="改派给", queryset=get_user_model().objects.none(), empty_label=None)
+    note = forms.CharField(label="说明", max_length=200, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["collector"].queryset = assignment.active_collectors()
+
+    def reason_text(self) -> str:
+        return self.cleaned_data.get("note", "")
+
+
+class ContactForm(forms.Form):
+    channel = forms.ChoiceField(label="联系方式", choices=Channel.choices)
+    result = forms.ChoiceField(label="结果", choices=Result.choices)
+    note = forms.CharField(label="备注", required=False, widget=forms.Textarea(attrs={"rows": 2, "cols": 50}))
+    promise_date = forms.DateField(
+        label="承诺还款日", required=False, widget=forms.TextInput(attrs={"placeholder": "例如 2026-01-01"}),
+        help_text="结果为「承诺还款」时必填",
+    )
+    promise_amount = forms.DecimalField(label="承诺金额（元）", required=False, max_digits=14, decimal_places=2, min_value=0)
+
+
+class StatusFilter(admin.SimpleListFilter):
+    """Open cases unless asked otherwise."""
+
+    title = "状态"
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return [*CaseStatus.choices, ("all", "全部")]
+
+    def queryset(self, request, queryset):
+        value = self.value() or CaseStatus.OPEN
+        return queryset if value == "all" else queryset.filter(status=value)
+
+    def choices(self, changelist):
+        current = self.value() or CaseStatus.OPEN
+        for value, label in self.lookup_choices:
+            yield {
+                "selected": current == value,
+                "query_string": changelist.get_query_string({self.parameter_name: value}),
+                "display": label,
+            }
+
+
+class CollectorFilter(admin.SimpleListFilter):
+    title = "催收员"
+    parameter_name = "collector"
+
+    def lookups(self, request, model_admin):
+        if not selectors.sees_every_case(request.user):
+            return []
+        return [("none", "未分配"), *((str(user.pk), collector_name(user)) for user in assignment.active_collectors())]
+
+    def queryset(self, request, queryset):
+        if self.value() == "none":
+            return queryset.filter(collector__isnull=True)
+        if self.value() and self.value().isdigit():
+            return queryset.filter(collector_id=int(self.value()))
+        return queryset
+
+
+@admin.register(CollectionCase)
+class CollectionCaseAdmin(StaffAdminMixin, admin.ModelAdmin):
+    list_display = ("loan_code", "borrower", "bucket", "dpd", "due", "promise", "collector_name", "last_contact_at", "opened_on", "status")
+    list_display_links = ("loan_code",)
+    list_filter = (StatusFilter, "bucket", "broken_promise", CollectorFilter)
+    search_fields = ("loan__code",)
+    search_help_text = "按借款编号搜索"
+    list_select_related = ("loan__user", "collector")
+    actions = ["reassign_cases"]
+    list_per_page = 50
+
+    def get_queryset(self, request):
+        return selectors.cases_visible_to(request.user)
+
+    def get_ordering(self, request):
+        return ["-dpd", F("promise_date").asc(nulls_last=True), "pk"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_view_permission(self, request, obj=None):
+        allowed = super().has_view_permission(request, obj)
+        return allowed and (obj is None or selectors.may_open(request.user, obj))
+
+    def has_assign_permission(self, request) -> bool:
+        return request.user.has_perm(ASSIGN)
+
+    # --- columns ------------------------------------------------------------------------------
+
+    @admin.display(description="借款编号", ordering="loan__code")
+    def loan_code(self, case):
+        return case.loan.code
+
+    @admin.display(description="借款人")
+    def borrower(self, case):
+        user = case.loan.user
+        return f"{user.real_name or '—'} {mask_mobile(user.mobile or '')}"
+
+    @admin.display(description="承诺", ordering="promise_date")
+    def promise(self, case):
+        if case.promise_status == PromiseStatus.PENDING and case.promise_date:
+            return f"{case.promise_date:%Y-%m-%d} 还 {case.promise_amount} 元"
+        if case.broken_promise:
+            return format_html('<strong style="color:#ba2121">跳票</strong>')
+        if case.promise_status == PromiseStatus.KEPT:
+            return "已兑现"
+        return "—"
+
+    @admin.display(description="催收员", ordering="collector__username")
+    def collector_name(self, case):
+        return collector_name(case.collector)
+
+    # --- the lead reassigns ---------------------------------------------------------------------
+
+    @staff_action(
+        description="调案（改派给催收员）", verb="调案", unit="件", permissions=["assign"], fields=["collector"],
+        form=ReassignForm, refusals=(assignment.AssignmentRefused,),
+    )
+    def reassign_cases(self, request, case, form):
+        return assignment.reassign(case, form.cleaned_data["collector"], by=request.user, note=form.reason_text())
+
+    # --- the case page ----------------------------------------------------------------------------
+
+    def _case_or_403(self, request, object_id) -> CollectionCase:
+        if not super().has_view_permission(request):
+            raise PermissionDenied
+        case = CollectionCase.objects.filter(pk=object_id).first() if str(object_id).isdigit() else None
+        if case is None:
+            raise Http404("没有这个案件")
+        if not selectors.may_open(request.user, case):
+            raise PermissionDenied
+        return case
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        """What CONTRACT §13 lets the collector see, and the contact form; each opening (a full
+        mobile on it) is a row of the operation log."""
+        case = self._case_or_403(request, object_id)
+        today = timezone.localdate()
+        form = None
+        if selectors.may_log_contact(request.user, case):
+            form = ContactForm(request.POST or None)
+            if request.method == "POST" and form.is_valid():
+                try:
+                    contacts.log_contact(case, request.user, today=today, **form.cleaned_data)
+                except contacts.ContactRefused as error:
+                    form.add_error(None, error)
+                else:
+                    self.message_user(request, "已记录本次联系", messages.SUCCESS)
+                    return redirect("admin:recovery_collectioncase_change", case.pk)
+        elif request.method == "POST":
+            raise PermissionDenied
+        page = selectors.case_page(case.pk, today)
+        if request.method == "GET":
+            log_staff_action(request.user, "查看催收案件（借款人完整手机号、紧急联系人电话）", obj=case)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": case,
+            "title": f"催收案件：{case.loan.code}",
+            "page": page,
+            "form": form,
+            "collector": collector_name(case.collector),
+            "has_view_permission": True,
+        }
+        return TemplateResponse(request, "admin/recovery/case.html", context)
+
+    def history_view(self, request, object_id, extra_context=None):
+        self._case_or_403(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+
+@admin.register(Assignment)
+class AssignmentAdmin(StaffAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("assigned_at", "case", "bucket", "previous_name", "collector_name", "by", "note")
+    list_select_related = ("case__loan", "previous", "collector", "assigned_by")
+    list_filter = ("bucket",)
+    search_fields = ("case__loan__code",)
+    search_help_text = "按借款编号搜索"
+
+    @admin.display(description="原催收员")
+    def previous_name(self, row):
+        return collector_name(row.previous) if row.previous_id else "—"
+
+    @admin.display(description="催收员")
+    def collector_name(self, row):
+        return collector_name(row.collector)
+
+    @admin.display(description="分案人")
+    def by(self, row):
+        return row.assigned_by.username if row.assigned_by_id else "系统"
+
+
+@admin.register(CaseRecovery)
+class CaseRecoveryAdmin(StaffAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("date", "case", "amount", "bucket", "collector_name")
+    list_select_related = ("case__loan", "collector")
+    list_filter = ("bucket",)
+    date_hierarchy = "date"
+
+    @admin.display(description="催收员")
+    def collector_name(self, row):
+        return collector_name(row.collector)
+
+
+@admin.register(DunningTemplate)
+class DunningTemplateAdmin(StaffAdminMixin, admin.ModelAdmin):
+    list_display = ("bucket", "text", "updated_at")
+    fields = ("bucket", "text")
+    readonly_fields = ("bucket",)
+
+    def has_add_permission(self, request):
+        return False  # one per bucket, made by the migration
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class CollectorBucketsForm(forms.ModelForm):
+    collector = CollectorChoiceField(label="催收员", queryset=get_user_model().objects.none())
+    buckets = forms.MultipleChoiceField(label="负责账龄", choices=BUCKET_CHOICES, widget=forms.CheckboxSelectMultiple, required=False)
+
+    class Meta:
+        model = CollectorBuckets
+        fields = ("collector", "buckets")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["collector"].queryset = assignment.active_collectors()
+
+
+@admin.register(CollectorBuckets)
+class CollectorBucketsAdmin(StaffAdminMixin, admin.ModelAdmin):
+    form = CollectorBucketsForm
+    list_display = ("collector", "buckets_text")
+
+    @admin.display(description="负责账龄")
+    def buckets_text(self, row):
+        return "、".join(row.buckets) or "无"
+
+
+@admin.register(CollectionReport)
+class CollectionReportAdmin(StaffAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    """The lead's reports; the changelist is the page."""
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        return [path("", self.admin_site.admin_view(self.changelist_view), name="%s_%s_changelist" % info)]
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm(REPORTS)
+
+    def get_queryset(self, request):
+        return self.model.objects.none()  # a page, not a list of rows
+
+    def changelist_view(self, request, extra_context=None):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        today = timezone.localdate()
+        form = reports.ReportForm(request.GET or None, today=today)
+        choice = form.choice()
+        table = request.GET.get("table")
+        fmt = request.GET.get("format")
+        if fmt in ("csv", "xlsx") and table in reports.TABLES:
+            title, filename, header, rows = reports.export(table, choice)
+            log_staff_action(request.user, f"导出{title}（{fmt.upper()}）", model=CollectionReport)
+            return export_response(fmt, filename, header, rows)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": "催收报表",
+            "form": form,
+            "choice": choice,
+            "open_table": reports.open_by_collector(choice.on),
+            "roll_rates": reports.roll_rates(choice.roll_from),
+            "recovered": reports.recovered(choice.start, choice.end),
+            "export_query": request.GET.urlencode(),
+            "cases_url": reverse("admin:recovery_collectioncase_changelist"),
+        }
+        return TemplateResponse(request, "admin/recovery/reports.html", context)
