@@ -280,6 +280,9 @@ REPAYMENT_REMINDER_DAYS = env.list("REPAYMENT_REMINDER_DAYS", cast=int, default=
 LENDER_NAME = env("LENDER_NAME", default="示例小额贷款有限公司")
 # Finance may write a loan off once it is this many days past due (CONTRACT §14).
 WRITE_OFF_MIN_DPD = env.int("WRITE_OFF_MIN_DPD", default=180)
+# SMS are delivered only outside these hours, Asia/Shanghai (CONTRACT §13; one-time codes always);
+# empty: no quiet hours.
+SMS_QUIET_HOURS = env("SMS_QUIET_HOURS", default="21:00-08:00")
 # Collections (CONTRACT §13): on, new cases go round-robin among the collectors given their bucket.
 COLLECTION_ASSIGN_BY_BUCKET = env.bool("COLLECTION_ASSIGN_BY_BUCKET", default=False)
 

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from cashloan.money import money_str
 from messaging.models import CustomerMessage, CustomerMessageType
-from messaging.services import message_customer
+from messaging.services import Cap, message_customer
 
 from .amortization import overdue_days
 from .models import ApplicationStatus
@@ -32,6 +32,7 @@ class LoanEvent(str, Enum):
     REMINDER = "reminder"  # 15 (the daily job)
     REPAID = "repaid"  # 16
     OVERDUE = "overdue"  # 17 (the daily job)
+    DUNNING = "dunning"  # 17 (the daily job, for a loan in collection: the bucket's text)
 
 
 MESSAGE_TYPES = {
@@ -42,25 +43,35 @@ MESSAGE_TYPES = {
     LoanEvent.REMINDER: CustomerMessageType.REPAYMENT_REMINDER,
     LoanEvent.REPAID: CustomerMessageType.REPAID,
     LoanEvent.OVERDUE: CustomerMessageType.OVERDUE,
+    LoanEvent.DUNNING: CustomerMessageType.OVERDUE,
 }
 
 EVENTS_WITHOUT_SMS = frozenset({LoanEvent.SUBMITTED})
 
 EVENTS_NEEDING_PERIOD = frozenset({LoanEvent.REMINDER, LoanEvent.OVERDUE})
 
+# CONTRACT §13: at most one SMS a loan a day among these (the daily job's messages).
+CAPPED_EVENTS = frozenset({LoanEvent.REMINDER, LoanEvent.OVERDUE, LoanEvent.DUNNING})
 
-def notify_loan_event(application, event: LoanEvent, *, period=None, today: date | None = None, sms: bool = True) -> CustomerMessage:
+
+def notify_loan_event(
+    application, event: LoanEvent, *, period=None, today: date | None = None, sms: bool = True, text: str = ""
+) -> CustomerMessage:
     """Write the customer message of ``event`` for ``application`` (and queue its SMS).
 
-    ``today`` (default: the local date) is the day the overdue notice counts days to.
+    ``today`` (default: the local date) is the day the overdue notice counts days to, and the
+    day of the one-SMS-a-loan cap; ``text`` is the dunning message's (collections write it).
     """
     event = LoanEvent(event)
     if event in EVENTS_NEEDING_PERIOD and period is None:
         raise ValueError(f"the {event.value} notice names a repayment period")
-    title, content = compose(application, event, period=period, today=today)
+    if event == LoanEvent.DUNNING and not text:
+        raise ValueError("the dunning message needs its text")
+    title, content = ("逾期还款提醒", text) if event == LoanEvent.DUNNING else compose(application, event, period=period, today=today)
     sms_purpose = "" if event in EVENTS_WITHOUT_SMS or not sms else event.value
+    cap = Cap(f"loan:{application.pk}", today or timezone.localdate()) if event in CAPPED_EVENTS else None
     return message_customer(
-        application.user, MESSAGE_TYPES[event], title, content, application=application, sms_purpose=sms_purpose
+        application.user, MESSAGE_TYPES[event], title, content, application=application, sms_purpose=sms_purpose, sms_cap=cap
     )
 
 

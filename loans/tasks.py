@@ -18,9 +18,9 @@ def mark_overdue_task(as_of: str | None = None) -> int:
 
 @shared_task(name="loans.tasks.send_daily_notices_task")
 def send_daily_notices_task() -> dict:
-    """The daily reminders and overdue notices (beat, 09:00 Asia/Shanghai)."""
+    """The daily reminders, overdue notices and dunning messages (beat, 09:00 Asia/Shanghai)."""
     summary = send_daily_notices()
-    return {"reminders": summary.reminders, "overdue": summary.overdue}
+    return {"reminders": summary.reminders, "overdue": summary.overdue, "dunning": summary.dunning}
 
 
 @shared_task(name="loans.tasks.reconcile_task")

@@ -140,7 +140,7 @@ class SmsMessageAdmin(StaffAdminMixin, admin.ModelAdmin):
     search_help_text = "输入完整手机号"
     date_hierarchy = "created_at"
     actions = ["resend"]
-    fields = ["masked_mobile", "shown_text", "purpose_text", "status", "attempts", "last_error", "created_at", "sent_at"]
+    fields = ["masked_mobile", "shown_text", "purpose_text", "status", "attempts", "last_error", "created_at", "not_before", "sent_at"]
     readonly_fields = fields
 
     @admin.display(description="手机号", ordering="mobile")

@@ -12,6 +12,8 @@ earlier releases carry.
 """
 
 import logging
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from celery import shared_task
 from django.conf import settings
@@ -25,6 +27,31 @@ from .sms import SmsGatewayError, get_backend
 logger = logging.getLogger(__name__)
 
 SMS_MAX_RETRIES = 5
+QUIET_ZONE = ZoneInfo("Asia/Shanghai")  # CONTRACT §13: the borrowers' clock, whatever the server's
+
+
+def quiet_hours() -> tuple[time, time] | None:
+    """``SMS_QUIET_HOURS`` (default ``21:00-08:00``) as (start, end); None when off."""
+    text = (settings.SMS_QUIET_HOURS or "").strip()
+    if not text:
+        return None
+    start, end = (time.fromisoformat(part.strip()) for part in text.split("-"))
+    return start, end
+
+
+def held_until(now: datetime) -> datetime | None:
+    """When a message reaching delivery at ``now`` may go: None at once, else the end of the quiet
+    hours (the next 08:00 Asia/Shanghai)."""
+    hours = quiet_hours()
+    if hours is None:
+        return None
+    start, end = hours
+    local = now.astimezone(QUIET_ZONE)
+    quiet = (local.time() >= start or local.time() < end) if start > end else (start <= local.time() < end)
+    if not quiet:
+        return None
+    morning = datetime.combine(local.date(), end, tzinfo=QUIET_ZONE)
+    return morning if morning > local else morning + timedelta(days=1)
 
 
 def retry_delay(retries_so_far: int) -> int:
@@ -50,10 +77,17 @@ def send_sms_task(self, sms_id: int) -> None:
 def deliver_sms(sms_id: int) -> bool:
     """Hand one recorded SMS to the backend; raises SmsGatewayError for the task to retry.
 
-    Returns False when there is nothing to do (already sent, or the row is gone).
+    Returns False when there is nothing to do (already sent, or the row is gone) or when it is
+    quiet hours: the message (a one-time code excepted) then stays pending with ``not_before``
+    set to the morning, when the re-queue job sends it (retries and re-sends pass here too).
     """
     sms = SmsMessage.objects.filter(pk=sms_id).first()
     if sms is None or sms.status == SmsMessage.Status.SENT:
+        return False
+    morning = None if sms.has_code else held_until(timezone.now())
+    if morning is not None:
+        SmsMessage.objects.filter(pk=sms_id).update(not_before=morning)
+        logger.info("SMS %s held until %s (quiet hours)", sms_id, morning.isoformat())
         return False
     text, code = sms.text, ""
     if sms.has_code:  # the sealed text; a fresh code when it is gone (CONTRACT §11)

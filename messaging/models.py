@@ -6,6 +6,7 @@ from django.contrib.admin.models import LogEntry
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models
+from django.db.models import Q
 
 from .masking import mask_mobile
 
@@ -133,12 +134,22 @@ class SmsMessage(models.Model):
     last_error = models.TextField("最近错误", blank=True)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     sent_at = models.DateTimeField("发送时间", null=True, blank=True)
+    # Quiet hours (CONTRACT §13): a message that reached delivery at night waits until this time.
+    not_before = models.DateTimeField("延后发送至", null=True, blank=True, help_text="夜间（21:00–08:00）不发送，顺延至早上 8 点")
+    # The daily cap: at most one message per subject (a loan: "loan:<id>") and day.
+    cap_key = models.CharField("限发对象", max_length=64, blank=True, editable=False)
+    cap_day = models.DateField("限发日期", null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = "短信记录"
         verbose_name_plural = "短信记录"
         ordering = ["-created_at"]
         permissions = [("resend_smsmessage", "可以重新发送短信")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cap_key", "cap_day"], condition=Q(cap_day__isnull=False), name="one_capped_sms_per_subject_day"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{mask_mobile(self.mobile)} {self.purpose_label}"
@@ -175,6 +186,7 @@ class NoticeLog(models.Model):
     class Kind(models.TextChoices):
         REMINDER = "reminder", "还款提醒"
         OVERDUE = "overdue", "逾期催收"
+        DUNNING = "dunning", "催收短信"
 
     period = models.ForeignKey(
         "loans.RepaymentPeriod", on_delete=models.CASCADE, related_name="+", verbose_name="还款计划"

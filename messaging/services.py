@@ -5,9 +5,10 @@ messaging records it and delivers it (``messaging.delivery``).
 """
 
 import logging
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import date, timedelta
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -21,11 +22,22 @@ STALE_PENDING_AFTER = timedelta(hours=1)
 ENQUEUE_FAILED = "未能提交到任务队列（将由定时任务重新提交）："
 
 
+@dataclass(frozen=True)
+class Cap:
+    """At most one SMS per ``subject`` (e.g. ``loan:<id>``) and ``day`` (CONTRACT §13)."""
+
+    subject: str
+    day: date
+
+
 # --- Customer messages (§24) -------------------------------------------------------------------
 
 
-def message_customer(user, message_type: int, title: str, content: str, *, application=None, sms_purpose: str = "") -> CustomerMessage:
-    """Write a message to one customer and, with an ``sms_purpose``, text it too (after commit).
+def message_customer(
+    user, message_type: int, title: str, content: str, *, application=None, sms_purpose: str = "", sms_cap: Cap | None = None
+) -> CustomerMessage:
+    """Write a message to one customer and, with an ``sms_purpose``, text it too (after commit;
+    with ``sms_cap``, only if no SMS of that subject went that day).
 
     Written in the caller's transaction: a caller that rolls back leaves neither.
     """
@@ -33,15 +45,18 @@ def message_customer(user, message_type: int, title: str, content: str, *, appli
         user=user, message_type=message_type, title=title, content=content, application=application
     )
     if sms_purpose and user.mobile:
-        send_sms(user.mobile, content, purpose=sms_purpose)
+        send_sms(user.mobile, content, purpose=sms_purpose, cap=sms_cap)
     return message
 
 
 # --- SMS ------------------------------------------------------------------------------------
 
 
-def send_sms(mobile: str, text: str, *, purpose: str = "", code: str = "") -> SmsMessage:
+def send_sms(mobile: str, text: str, *, purpose: str = "", code: str = "", cap: Cap | None = None) -> SmsMessage | None:
     """Record an SMS and queue it for delivery once the surrounding transaction commits.
+
+    With a ``cap``, nothing is recorded (None) when an SMS of that subject was already recorded
+    that day: the database's unique index decides, concurrent senders included.
 
     The row exists before any task does, so a message is never lost: if the broker is down
     when the transaction commits, the row stays pending for :func:`requeue_stale_sms`.
@@ -53,10 +68,24 @@ def send_sms(mobile: str, text: str, *, purpose: str = "", code: str = "") -> Sm
         sms = SmsMessage.objects.create(
             mobile=mobile, text=message.redacted, purpose=purpose, has_code=True, sealed_text=code_messages.seal(message)
         )
+    elif cap is not None:
+        sms = _create_capped(mobile, text, purpose, cap)
+        if sms is None:
+            return None
     else:
         sms = SmsMessage.objects.create(mobile=mobile, text=text, purpose=purpose)
     _queue_after_commit(sms.pk)
     return sms
+
+
+def _create_capped(mobile: str, text: str, purpose: str, cap: Cap) -> SmsMessage | None:
+    if SmsMessage.objects.filter(cap_key=cap.subject, cap_day=cap.day).exists():
+        return None
+    try:
+        with transaction.atomic():
+            return SmsMessage.objects.create(mobile=mobile, text=text, purpose=purpose, cap_key=cap.subject, cap_day=cap.day)
+    except IntegrityError:
+        return None  # another sender took the day's message a moment ago
 
 
 def _queue_after_commit(sms_id: int) -> None:
@@ -95,15 +124,24 @@ def resend_sms(sms_ids) -> int:
 
 
 def _resendable(queryset, stale_before):
-    failed = Q(status=SmsMessage.Status.FAILED)
-    stale = Q(status=SmsMessage.Status.PENDING, created_at__lt=stale_before)
-    return queryset.filter(failed | stale).order_by("pk").values_list("pk", flat=True)
+    return queryset.filter(_failed_or_stale(stale_before)).order_by("pk").values_list("pk", flat=True)
+
+
+def _failed_or_stale(stale_before) -> Q:
+    """Failed; or pending long after every retry would have ended, or held for the night and
+    now due -- but not one still waiting for the morning (quiet hours)."""
+    now = timezone.now()
+    pending = Q(status=SmsMessage.Status.PENDING)
+    waiting = Q(not_before__gt=now)
+    stale = pending & Q(created_at__lt=stale_before) & ~waiting
+    morning = pending & Q(not_before__lte=now)
+    return Q(status=SmsMessage.Status.FAILED) | stale | morning
 
 
 def requeue_stale_sms() -> int:
-    """Queue again the messages still pending long after every retry would have ended."""
+    """Queue again the messages still pending long after every retry would have ended, and
+    those held during quiet hours once the morning has come (beat, every 15 minutes)."""
     stale_before = timezone.now() - STALE_PENDING_AFTER
-    ids = list(
-        SmsMessage.objects.filter(status=SmsMessage.Status.PENDING, created_at__lt=stale_before).values_list("pk", flat=True)
-    )
+    waiting = SmsMessage.objects.filter(_failed_or_stale(stale_before)).exclude(status=SmsMessage.Status.FAILED)
+    ids = list(waiting.values_list("pk", flat=True))
     return resend_sms(ids) if ids else 0

@@ -91,6 +91,13 @@ def _fast_password_hashing(request, settings):
 
 
 @pytest.fixture(autouse=True)
+def _no_quiet_hours(settings):
+    """SMS go out whatever the wall clock says while the suite runs (quiet hours, CONTRACT §13,
+    have their own tests, which set the hours and the clock)."""
+    settings.SMS_QUIET_HOURS = ""
+
+
+@pytest.fixture(autouse=True)
 def _isolated_cache(settings):
     """Every test starts with an empty cache (only this worker's keys on a shared Redis), and
     processes check the catalogue's version on every read (each test has its own products)."""

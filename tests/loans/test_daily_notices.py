@@ -35,6 +35,7 @@ def test_reminders_three_and_one_day_before_due(sms_outbox, django_capture_on_co
 
 
 def test_running_twice_on_one_day_sends_one_reminder_per_period(sms_outbox, django_capture_on_commit_callbacks):
+    """Two periods reminded: two messages in the app, one SMS (one per loan a day, CONTRACT §13)."""
     loan = disbursed_loan(periods=[TODAY + timedelta(days=3), TODAY + timedelta(days=1)])
     with django_capture_on_commit_callbacks(execute=True):
         first = send_daily_notices(TODAY)
@@ -42,7 +43,7 @@ def test_running_twice_on_one_day_sends_one_reminder_per_period(sms_outbox, djan
     assert (first.reminders, second.reminders) == (2, 0)
     assert len(messages_of(loan, 15)) == 2
     assert NoticeLog.objects.filter(kind="reminder", date=TODAY).count() == 2
-    assert SmsMessage.objects.filter(purpose="reminder").count() == 2 and len(sms_outbox.lines()) == 2
+    assert SmsMessage.objects.filter(purpose="reminder").count() == 1 and len(sms_outbox.lines()) == 1
 
 
 def test_reminders_follow_the_setting(settings, sms_outbox):
@@ -89,7 +90,7 @@ def test_task_and_command_call_the_same_service(sms_outbox):
     call_command("send_notices", "--date", TODAY.isoformat(), stdout=out)
     assert len(messages_of(loan, 15)) == 1
     # The task runs for the real today, long after TODAY: the period is overdue by then.
-    assert send_daily_notices_task.delay().get() == {"reminders": 0, "overdue": 1}
+    assert send_daily_notices_task.delay().get() == {"reminders": 0, "overdue": 1, "dunning": 0}
     assert send_daily_notices_task.name == "loans.tasks.send_daily_notices_task"  # moved from messaging.tasks
 
 
@@ -128,4 +129,4 @@ def test_concurrent_runs_send_one_notice_per_period(sms_outbox):
     assert sum(r.reminders for r in results) == 3 and sum(r.overdue for r in results) == 3
     for loan in loans:
         assert len(messages_of(loan, 15)) == 1 and len(messages_of(loan, 17)) == 1
-    assert SmsMessage.objects.count() == 6 and len(sms_outbox.lines()) == 6
+    assert SmsMessage.objects.count() == 3 and len(sms_outbox.lines()) == 3  # one per loan a day

@@ -9,7 +9,14 @@ from django.contrib.admin.models import LogEntry
 
 from loans.repayments import repay
 from recovery import reports
-from tests.recovery.helpers import collector, day, lead, open_case_of, run_job, seed_loan
+from tests.recovery.helpers import (
+    collector,
+    day,
+    lead,
+    open_case_of,
+    run_job,
+    seed_loan,
+)
 
 pytestmark = pytest.mark.django_db
 
