@@ -26,7 +26,6 @@ from django.utils.safestring import SafeString
 
 from cashloan.models import ZERO
 from loans.models import ApplicationStatus, LoanApplication, Repayment, RepaymentPeriod, StatusChange
-
 from recovery.buckets import BUCKET_LABELS, BUCKETS
 
 DEFAULT_DAYS = 30
