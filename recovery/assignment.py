@@ -54,10 +54,12 @@ def next_collector(bucket: str) -> int | None:
 
 
 def assign_automatically(case: CollectionCase, note: str = "新案件自动分案") -> bool:
-    """Give the case to the next collector of its round; False when there is none (the case
-    stays unassigned and is tried again by the next day's job)."""
+    """Give the case to the next collector of its round (a new case is saved with it); False
+    when there is none (the case stays unassigned and is tried again by the next day's job)."""
     collector_id = next_collector(case.bucket)
     if collector_id is None:
+        if case.pk is None:
+            case.save()
         return False
     _record(case, collector_id, by=None, note=note)
     return True
@@ -73,12 +75,16 @@ def follow_bucket(case: CollectionCase) -> None:
 
 
 def _record(case: CollectionCase, collector_id: int, *, by, note: str) -> None:
+    previous = case.collector_id
+    case.collector_id = collector_id
+    if case.pk is None:
+        case.save()
+    else:
+        case.save(update_fields=["collector"])
     Assignment.objects.create(
-        case=case, collector_id=collector_id, previous_id=case.collector_id, assigned_by=by,
+        case=case, collector_id=collector_id, previous_id=previous, assigned_by=by,
         pool="" if by is not None else _pool(case.bucket), bucket=case.bucket, note=note,
     )
-    case.collector_id = collector_id
-    case.save(update_fields=["collector"])
 
 
 class AssignmentRefused(ValidationError):

@@ -81,8 +81,7 @@ def sync_case(loan: LoanApplication, periods: list[RepaymentPeriod], as_of: date
     if case is None:
         case = CollectionCase(loan=loan, opened_on=as_of)
         _set_figures(case, figures, as_of)
-        case.save()
-        assignment.assign_automatically(case)
+        assignment.assign_automatically(case)  # saves the new case with its collector
     elif _set_figures(case, figures, as_of):
         case.save()
         assignment.follow_bucket(case)
