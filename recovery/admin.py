@@ -121,7 +121,7 @@ class CollectorFilter(admin.SimpleListFilter):
 
 @admin.register(CollectionCase)
 class CollectionCaseAdmin(StaffAdminMixin, admin.ModelAdmin):
-    list_display = ("loan_code", "borrower", "bucket", "dpd", "due", "promise", "collector_name", "last_contact_at", "opened_on", "status")
+    list_display = ("loan_code", "borrower", "bucket_code", "dpd", "due", "promise", "collector_short", "last_contact", "opened")
     list_display_links = ("loan_code",)
     list_filter = (StatusFilter, "bucket", "broken_promise", CollectorFilter)
     search_fields = ("loan__code",)
@@ -166,16 +166,28 @@ class CollectionCaseAdmin(StaffAdminMixin, admin.ModelAdmin):
     @admin.display(description="承诺", ordering="promise_date")
     def promise(self, case):
         if case.promise_status == PromiseStatus.PENDING and case.promise_date:
-            return f"{case.promise_date:%Y-%m-%d} 还 {case.promise_amount} 元"
+            return f"{case.promise_date:%m-%d} 还 {case.promise_amount}"
         if case.broken_promise:
             return format_html('<strong style="color:#ba2121">跳票</strong>')
         if case.promise_status == PromiseStatus.KEPT:
             return "已兑现"
         return "—"
 
+    @admin.display(description="账龄", ordering="bucket")
+    def bucket_code(self, case):
+        return case.bucket
+
     @admin.display(description="催收员", ordering="collector__username")
-    def collector_name(self, case):
-        return collector_name(case.collector)
+    def collector_short(self, case):
+        return (case.collector.real_name or case.collector.username) if case.collector_id else "未分配"
+
+    @admin.display(description="最近联系", ordering="last_contact_at")
+    def last_contact(self, case):
+        return timezone.localtime(case.last_contact_at).strftime("%m-%d %H:%M") if case.last_contact_at else "—"
+
+    @admin.display(description="入催日期", ordering="opened_on")
+    def opened(self, case):
+        return case.opened_on.isoformat()
 
     # --- the lead reassigns ---------------------------------------------------------------------
 
