@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 
 from accounts.crypto import mask_number
 from cashloan.money import money_str
@@ -35,9 +35,12 @@ class OpenCase:
 
 def cases_open_on(day: date, chunk: int = 2000) -> Iterator[OpenCase]:
     """CONTRACT §13: the cases open at the end of ``day`` as the daily job (and that day's later
-    changes) left them, by DPD descending then loan code; streamed in chunks."""
+    changes) left them -- each case's latest snapshot up to that day -- by DPD descending then
+    loan code; streamed in chunks."""
+    open_then = Q(case__opened_on__lte=day) & (Q(case__closed_on__isnull=True) | Q(case__closed_on__gt=day))
+    latest = CaseDay.objects.filter(case=OuterRef("case"), date__lte=day).order_by("-date").values("date")[:1]
     rows = (
-        CaseDay.objects.filter(date=day)
+        CaseDay.objects.filter(open_then, date__lte=day, date=Subquery(latest))
         .order_by("-dpd", "case__loan__code")
         .values_list("case__loan__code", "dpd", "bucket", "collector__username", "due", "broken_promise")
     )

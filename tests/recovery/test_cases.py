@@ -181,6 +181,20 @@ class TestCommand:
             "cases": [{"loan": "LN-A", "dpd": 3, "bucket": "M1", "collector": None, "due": "509.25", "broken_promise": False}]
         }
 
+    def test_a_day_the_job_did_not_run_shows_the_cases_as_it_last_left_them(self):
+        """The job ran for day 3 only: on day 6 the case is still open, as day 3 left it; after
+        the repayment that closes it on day 7, it is gone from day 7 on."""
+        loan = seed_loan(code="LN-A")
+        run_job(3)
+        out = StringIO()
+        call_command("collections", "--json", "--date", day(6).isoformat(), stdout=out)
+        assert [(c["loan"], c["dpd"], c["due"]) for c in json.loads(out.getvalue())["cases"]] == [("LN-A", 3, "509.25")]
+        repay(loan.user, str(loan.periods.get().pk), "all", today=day(7))
+        for date_, expected in ((day(6), 1), (day(7), 0), (day(8), 0), (day(2), 0)):
+            out = StringIO()
+            call_command("collections", "--json", "--date", date_.isoformat(), stdout=out)
+            assert len(json.loads(out.getvalue())["cases"]) == expected, date_
+
     def test_no_cases_and_plain_output(self):
         out = StringIO()
         call_command("collections", "--json", "--date", "2025-01-01", stdout=out)
@@ -190,3 +204,44 @@ class TestCommand:
         out = StringIO()
         call_command("collections", "--date", day(2).isoformat(), stdout=out)
         assert "LN-A\t2\tM1\t未分配\t508.50" in out.getvalue()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_the_job_and_a_repayment_at_the_same_moment_leave_one_closed_case():
+    """Both take the loan's lock: whichever comes second sees the other's work."""
+    import threading
+
+    from django.db import connection
+
+    loan = seed_loan()
+    run_job(9)
+    barrier = threading.Barrier(2)
+    errors = []
+
+    def job():
+        try:
+            barrier.wait()
+            mark_overdue(day(10))
+        except Exception as error:  # pragma: no cover - reported below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    def pay():
+        try:
+            barrier.wait()
+            repay(loan.user, str(loan.periods.get().pk), "all", today=day(10))
+        except Exception as error:  # pragma: no cover - reported below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=job), threading.Thread(target=pay)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert list(CollectionCase.objects.filter(loan=loan).values_list("status", "closed_on")) == [(CaseStatus.REPAID, day(10))]
+    assert not CaseDay.objects.filter(date=day(10)).exists()
