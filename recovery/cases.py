@@ -82,9 +82,10 @@ def sync_case(loan: LoanApplication, periods: list[RepaymentPeriod], as_of: date
         case = CollectionCase(loan=loan, opened_on=as_of)
         _set_figures(case, figures, as_of)
         assignment.assign_automatically(case)  # saves the new case with its collector
-    elif _set_figures(case, figures, as_of):
-        case.save()
-        assignment.follow_bucket(case)
+    else:
+        if _set_figures(case, figures, as_of):
+            case.save()
+        assignment.follow_bucket(case)  # an unassigned case, or one past its collector's buckets
     if case.promise_date is not None and case.promise_date < as_of:
         settle_promise(case, broken_if_short=True)
     snapshot(case, as_of)
