@@ -272,9 +272,10 @@ BUDGET = [
     Path("savePerfectUserInfo", "/appCommonApi/savePerfectUserInfo", lambda w: dict(PERSONAL_INFO), 7, 8),
     Path("saveOrUpdateRelShip (add)", "/appCommonApi/saveOrUpdateRelShip", _contact_add, 5, 6),
     Path("saveOrUpdateRelShip (update)", "/appCommonApi/saveOrUpdateRelShip", _contact_update, 5, 6),
-    # each with the books' posting: 4 statements (entry, lines, balance rows read, one upsert)
-    Path("gotoRepayment (current)", "/appCommonApi/gotoRepayment", _repay("current"), 13, 14),
-    Path("gotoRepayment (all)", "/appCommonApi/gotoRepayment", _repay("all"), 15, 16),
+    # each with the books' posting: 4 statements (entry, lines, balance rows read, one upsert),
+    # and collections' look-up of the loan's open case (CONTRACT §13: none here)
+    Path("gotoRepayment (current)", "/appCommonApi/gotoRepayment", _repay("current"), 14, 15),
+    Path("gotoRepayment (all)", "/appCommonApi/gotoRepayment", _repay("all"), 16, 17),
 ]
 
 
