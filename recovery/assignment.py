@@ -94,7 +94,7 @@ class AssignmentRefused(ValidationError):
 def reassign(case: CollectionCase, collector, *, by, note: str = "") -> CollectionCase:
     """The lead gives an open case to ``collector`` (an active collector); logged with the note."""
     with transaction.atomic():
-        case = CollectionCase.objects.select_for_update().select_related("loan", "collector").get(pk=case.pk)
+        case = CollectionCase.objects.select_for_update(of=("self",)).select_related("loan", "collector").get(pk=case.pk)
         if case.status != CaseStatus.OPEN:
             raise AssignmentRefused("案件已结案")
         if not active_collectors().filter(pk=collector.pk).exists():

@@ -33,7 +33,7 @@ def log_contact(
     today = today or timezone.localdate()
     _check(channel, result, promise_date, promise_amount, today)
     with transaction.atomic():
-        case = CollectionCase.objects.select_for_update().select_related("loan").get(pk=case.pk)
+        case = CollectionCase.objects.select_for_update(of=("self",)).select_related("loan").get(pk=case.pk)
         if case.status != CaseStatus.OPEN:
             raise ContactRefused("案件已结案，不能再记录")
         promise = result == Result.PROMISE
