@@ -15,7 +15,8 @@ loan_written_off = Signal()
 # ``as_of``) and ``as_of``: collections open or update the loan's case here.
 loan_brought_up_to_date = Signal()
 
-# Sent by the one place every repayment is allocated (``loans.repayments.allocate``), after the
-# periods are settled, with ``loan`` (locked), ``repayment`` and ``today``: collections close the
-# case of a loan left with no overdue period, or refresh its figures, in the same transaction.
+# Sent by the one place every repayment is allocated (``loans.repayments.apply_repayment``: the
+# app's and finance's offline ones alike), after the periods are settled, with ``loan`` (locked),
+# ``repayment`` and ``today``: collections close the case of a loan left with no overdue period,
+# or refresh its figures, in the same transaction.
 repayment_allocated = Signal()
