@@ -123,6 +123,27 @@ class TestClosing:
         case.refresh_from_db()
         assert (case.status, case.closed_on) == (CaseStatus.REPAID, date(2025, 3, 20))  # period 3 not due yet
 
+    def test_an_offline_repayment_closes_the_case_the_same_way(self, settings):
+        """Finance records money received offline (CONTRACT §15), a second finance user confirms:
+        the same allocation, so the case closes in that transaction. 507.00 + 10 × 0.75."""
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        from loans import offline
+        from tests.backoffice.helpers import staff_in
+
+        loan = seed_loan()
+        run_job(10)
+        record = offline.record_offline_repayment(
+            loan, kind="all", amount=D("514.50"), received_on=day(10), channel="counter", reference="R1",
+            proof=SimpleUploadedFile("回单.pdf", b"%PDF-1.4\n" + b"0" * 100, content_type="application/pdf"),
+            by=staff_in("财务"), today=day(10),
+        )
+        assert open_case_of(loan).dpd == 10  # recorded, not yet confirmed
+        offline.confirm_offline_repayment(record, by=staff_in("财务"), today=day(10))
+        case = CollectionCase.objects.get(loan=loan)
+        assert (case.status, case.closed_on) == (CaseStatus.REPAID, day(10))
+        assert case.recoveries.get().amount == D("514.50")
+
     def test_the_case_closes_in_the_repayments_transaction(self, monkeypatch):
         """A repayment that fails after the periods are settled leaves the case open."""
         loan = seed_loan()
