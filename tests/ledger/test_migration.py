@@ -21,8 +21,7 @@ def latest_migrations() -> list[tuple[str, str]]:
 
 
 BEFORE = [("loans", "0003_risk_decision_and_actor"), ("ledger", None)]
-# recovery too: the daily job run below opens collection cases (recovery builds on loans 0005)
-AFTER = [("loans", "0005_post_existing_loans"), ("recovery", "0002_default_dunning_templates")]
+AFTER = ("loans", "0005_post_existing_loans")
 TODAY = timezone.localdate()
 D = Decimal
 
