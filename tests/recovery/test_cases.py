@@ -144,6 +144,20 @@ class TestClosing:
         assert (case.status, case.closed_on) == (CaseStatus.REPAID, day(10))
         assert case.recoveries.get().amount == D("514.50")
 
+    def test_a_waiver_lowers_what_the_case_owes(self):
+        """Day 10: 507.00 + 7.50 penalty; 5.00 of the penalty waived (proposed by finance,
+        approved by 风控): the next day's case owes 507.00 + 8.25 − 5.00."""
+        from loans import waivers
+        from tests.backoffice.helpers import staff_in
+
+        loan = seed_loan()
+        run_job(10)
+        waiver = waivers.propose_waiver(loan, component="penalty", amount=D("5.00"), reason="困难", by=staff_in("财务"), today=day(10))
+        waivers.approve_waiver(waiver, by=staff_in("风控"), today=day(10))
+        run_job(11)
+        case = open_case_of(loan)
+        assert (case.due_penalty, case.due) == (D("3.25"), D("510.25"))
+
     def test_the_case_closes_in_the_repayments_transaction(self, monkeypatch):
         """A repayment that fails after the periods are settled leaves the case open."""
         loan = seed_loan()
