@@ -5,7 +5,8 @@ Approving, in one transaction under the loan's locks: the repayment's journal en
 reversed (a mirror entry; entries are never changed), the periods it paid are unpaid again --
 their penalty recomputed from their due dates and the books brought up to date as the daily
 job would -- the loan goes back from 5 to 4 if it had been paid off, the repayment is stamped
-reversed (never deleted), and the customer is told. Only a loan's latest repayment not yet
+reversed (never deleted), the customer is told, and collections reopen the case it closed
+(``repayment_reversed``). Only a loan's latest repayment not yet
 reversed may be reversed (later ones first), not while the customer has another unfinished loan (a loan back
 at status 4 would be a second one), and on a written-off loan only a recovery (the write-off
 moved what the loan carried; reversing an earlier repayment would put it back).
@@ -35,6 +36,7 @@ from .lifecycle import local_today, record_status_change
 from .locks import lock_loan, lock_periods
 from .models import UNFINISHED_STATUSES, ApplicationStatus, LoanApplication, Repayment, RepaymentPeriod
 from .overdue import bring_up_to_date
+from .signals import repayment_reversed
 
 Settlement = RepaymentPeriod.Settlement
 
@@ -99,6 +101,7 @@ def approve_reversal(reversal: Reversal, *, by, today: date | None = None) -> Re
             record_status_change(loan, ApplicationStatus.DISBURSED, by, f"还款冲正：{reversal.reason}"[:200], ["paid_off_at"])
         if not loan.is_written_off:
             bring_up_to_date(loan, periods, today, actor)
+        repayment_reversed.send(sender=Reversal, loan=loan, periods=periods, repayment=repayment, today=today)
         four_eyes.decide(reversal, by, Decision.APPROVED)
         reversal.effective_date, reversal.period_numbers = today, [p.number for p in restored]
         reversal.save(update_fields=["status", "decided_by", "decided_at", "decision_note", "effective_date", "period_numbers"])

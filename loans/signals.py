@@ -20,3 +20,8 @@ loan_brought_up_to_date = Signal()
 # ``repayment`` and ``today``: collections close the case of a loan left with no overdue period,
 # or refresh its figures, in the same transaction.
 repayment_allocated = Signal()
+
+# Sent by an approved reversal (``loans.reversals``) with ``loan`` (locked), ``periods`` (locked,
+# unpaid again and brought up to ``today``), ``repayment`` (now reversed) and ``today``:
+# collections reopen the case the repayment closed, or refresh the open one.
+repayment_reversed = Signal()

@@ -271,14 +271,18 @@ class AssignmentAdmin(StaffAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
 
 @admin.register(CaseRecovery)
 class CaseRecoveryAdmin(StaffAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ("date", "case", "amount", "bucket", "collector_name")
-    list_select_related = ("case__loan", "collector")
+    list_display = ("date", "case", "amount", "bucket", "collector_name", "reversed_on")
+    list_select_related = ("case__loan", "collector", "repayment")
     list_filter = ("bucket",)
     date_hierarchy = "date"
 
     @admin.display(description="催收员")
     def collector_name(self, row):
         return collector_name(row.collector)
+
+    @admin.display(description="冲正日期（不计回款）")
+    def reversed_on(self, row):
+        return row.repayment.reversed_on or "—"
 
 
 @admin.register(DunningTemplate)

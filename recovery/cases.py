@@ -136,6 +136,20 @@ def after_repayment(loan: LoanApplication, repayment: Repayment, today: date) ->
     snapshot(case, case.as_of)
 
 
+def after_reversal(loan: LoanApplication, periods: list[RepaymentPeriod], repayment: Repayment, today: date) -> None:
+    """In the reversal's transaction the money never came: a loan overdue again gets back the
+    case the repayment closed, with its collector (the recovery no longer counts: the reports
+    leave reversed repayments out); an open case takes the figures the unpaid periods give."""
+    if loan.is_written_off:
+        return
+    if open_case(loan.pk) is None and owed(loan, periods, today).dpd > 0:
+        closed = CollectionCase.objects.filter(recoveries__repayment=repayment, status=CaseStatus.REPAID).first()
+        if closed is not None:
+            closed.status, closed.closed_on = CaseStatus.OPEN, None
+            closed.save(update_fields=["status", "closed_on"])
+    sync_case(loan, periods, today)
+
+
 def after_write_off(loan: LoanApplication) -> None:
     case = open_case(loan.pk)
     if case is not None:

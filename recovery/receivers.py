@@ -2,7 +2,7 @@
 
 from django.dispatch import receiver
 
-from loans.signals import loan_brought_up_to_date, loan_written_off, repayment_allocated
+from loans.signals import loan_brought_up_to_date, loan_written_off, repayment_allocated, repayment_reversed
 
 from . import cases
 
@@ -20,3 +20,8 @@ def _after_repayment(sender, loan, repayment, today, **kwargs) -> None:
 @receiver(loan_written_off, dispatch_uid="recovery.after_write_off")
 def _after_write_off(sender, loan, by, **kwargs) -> None:
     cases.after_write_off(loan)
+
+
+@receiver(repayment_reversed, dispatch_uid="recovery.after_reversal")
+def _after_reversal(sender, loan, periods, repayment, today, **kwargs) -> None:
+    cases.after_reversal(loan, periods, repayment, today)

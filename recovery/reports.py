@@ -124,9 +124,10 @@ def open_by_collector(on: date) -> tuple[list[Row], Row]:
 
 
 def recovered(start: date, end: date) -> tuple[list[Row], Row]:
-    """Money paid on loans in collection from ``start`` to ``end``, by collector and bucket."""
+    """Money paid on loans in collection from ``start`` to ``end``, by collector and bucket (a
+    repayment since reversed never came: left out)."""
     grouped = (
-        CaseRecovery.objects.filter(date__gte=start, date__lte=end).order_by().values_list("collector_id", "bucket")
+        CaseRecovery.objects.filter(date__gte=start, date__lte=end, repayment__reversed_on__isnull=True).order_by().values_list("collector_id", "bucket")
         .annotate(n=Count("pk"), amount=Sum("amount"))
     )
     return _by_collector(grouped)

@@ -188,6 +188,53 @@ class TestClosing:
         assert not CollectionCase.objects.filter(loan=loan).exists()
 
 
+class TestReversal:
+    """A reversed repayment never came (CONTRACT §15): the case follows in the reversal's transaction."""
+
+    @staticmethod
+    def reverse(repayment, on):
+        from loans import reversals
+        from tests.backoffice.helpers import staff_in
+
+        reversal = reversals.propose_reversal(repayment, reason="银行退票", by=staff_in("财务"))
+        reversals.approve_reversal(reversal, by=staff_in("财务"), today=on)
+
+    def test_the_case_the_repayment_closed_opens_again_with_its_collector(self):
+        """Repaid on day 10, reversed on day 12: the same case, 507.00 + 12 × 0.75 = 516.00."""
+        collector("a")
+        loan = seed_loan()
+        run_job(10)
+        case = open_case_of(loan)
+        repayment = repay(loan.user, str(loan.periods.get().pk), "all", today=day(10))
+        self.reverse(repayment, day(12))
+        reopened = open_case_of(loan)
+        assert (reopened.pk, reopened.collector_id, reopened.closed_on) == (case.pk, case.collector_id, None)
+        assert (reopened.dpd, reopened.bucket, reopened.due) == (12, "M1", D("516.00"))
+        assert CaseDay.objects.get(case=case, date=day(12)).due == D("516.00")
+        assert Assignment.objects.filter(case=case).count() == 1  # not assigned again
+        run_job(13)
+        assert CollectionCase.objects.filter(loan=loan).count() == 1 and open_case_of(loan).dpd == 13
+
+    def test_an_open_case_takes_the_figures_of_the_periods_unpaid_again(self):
+        """Periods 1 (due 02-15) and 2 (due 03-15) overdue; period 1 paid on 03-20 (DPD 5 from
+        period 2), reversed on 03-21: DPD 34 from period 1 again (M2); each period 1000 + 30.00,
+        penalty 1.50 a day: 34 × 1.50 + 6 × 1.50 = 60.00."""
+        loan = disbursed_loan(date(2025, 1, 15), instalments=True)
+        mark_overdue(date(2025, 3, 20))
+        repayment = repay(loan.user, str(loan.periods.get(number=1).pk), "current", today=date(2025, 3, 20))
+        assert open_case_of(loan).dpd == 5
+        self.reverse(repayment, date(2025, 3, 21))
+        case = open_case_of(loan)
+        assert (case.dpd, case.bucket, case.due) == (34, "M2", D("2120.00"))
+
+    def test_a_reversal_on_a_loan_not_overdue_opens_no_case(self):
+        """Repaid before any case: the reversal on a day the loan is not overdue opens none."""
+        loan = seed_loan()
+        repayment = repay(loan.user, str(loan.periods.get().pk), "all", today=date(2025, 1, 10))
+        self.reverse(repayment, date(2025, 1, 12))
+        assert not CollectionCase.objects.filter(loan=loan).exists()
+
+
 class TestCommand:
     def test_json_shape_and_order(self):
         """Cases open at the end of the date, by DPD descending then loan code."""

@@ -62,6 +62,17 @@ def test_recovered_amounts_by_collector_and_bucket(history):
     assert reports.recovered(day(21), day(30))[1].total.count == 0
 
 
+def test_a_reversed_repayment_is_not_recovered_money(history):
+    from loans import reversals
+    from loans.models import Repayment
+    from tests.backoffice.helpers import staff_in
+
+    loans, paid_by = history
+    reversal = reversals.propose_reversal(Repayment.objects.get(application=loans[0]), reason="银行退票", by=staff_in("财务"))
+    reversals.approve_reversal(reversal, by=staff_in("财务"), today=day(41))
+    assert reports.recovered(day(1), day(30))[1].total.count == 0
+
+
 def test_the_page_and_its_exports(client, history):
     boss = lead()
     client.force_login(boss)
