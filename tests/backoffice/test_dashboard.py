@@ -60,12 +60,22 @@ def test_finance_sees_disbursements_and_repayments_by_product_and_day():
 
 def test_overdue_loans_by_bucket():
     today = timezone.localdate()
-    for days_late in (1, 30, 31, 61, 91, 400):
+    for days_late in (1, 30, 31, 60, 61, 90, 91, 400):
         disbursed_loan(periods=[today - timedelta(days=days_late)])
     disbursed_loan(periods=[today])  # due today: not overdue
     disbursed_loan(periods=[today - timedelta(days=200)], written_off_on=today)  # off the books
     rows = {row.bucket: (row.loans, row.principal) for row in dashboard.overdue_buckets(today)}
-    assert rows == {"M1": (2, D("2000.00")), "M2": (1, D("1000.00")), "M3": (1, D("1000.00")), "M4+": (2, D("2000.00"))}
+    assert rows == {"M1": (2, D("2000.00")), "M2": (2, D("2000.00")), "M3": (2, D("2000.00")), "M4+": (2, D("2000.00"))}
+
+
+def test_a_loans_bucket_is_its_oldest_unpaid_period_and_its_principal_all_it_has_unpaid():
+    """Three periods of 333.43 (1000.29 split evenly): the first paid, the second 10 days late,
+    the third not due: M1 with 666.86 (the cents summed exactly on SQLite too)."""
+    today = timezone.localdate()
+    loan = disbursed_loan(periods=[today - timedelta(days=40), today - timedelta(days=10), today + timedelta(days=20)], apply_amount=D("1000.29"))
+    loan.periods.filter(number=1).update(settlement=1)
+    rows = {row.bucket: (row.loans, row.principal) for row in dashboard.overdue_buckets(today)}
+    assert rows == {"M1": (1, D("666.86")), "M2": (0, D("0.00")), "M3": (0, D("0.00")), "M4+": (0, D("0.00"))}
 
 
 @pytest.mark.parametrize(
