@@ -173,11 +173,15 @@ PLACEHOLDERS = {"姓名": "借款人姓名", "金额": "应还合计（元）", 
 
 
 def validate_template(text: str) -> None:
-    """Only the known placeholders, each as ``{名称}``."""
+    """Only the known placeholders, each as ``{名称}``: a format spec or a conversion
+    (``{金额:d}``, ``{姓名!x}``) could fail or balloon when the daily job renders the text."""
     try:
-        fields = [name for _, name, spec, conversion in string.Formatter().parse(text) if name is not None]
+        parsed = [(name, spec, conversion) for _, name, spec, conversion in string.Formatter().parse(text) if name is not None]
     except ValueError:
         raise ValidationError("花括号不成对：占位符写作 {姓名}，正文中的花括号写作 {{ 与 }}") from None
+    if any(spec or conversion for _, spec, conversion in parsed):
+        raise ValidationError("占位符只能写作 {姓名} 这样的形式，不能带 : 或 ! 后的格式")
+    fields = [name for name, _, _ in parsed]
     unknown = sorted({name for name in fields if name not in PLACEHOLDERS})
     if unknown:
         raise ValidationError(f"未知的占位符：{'、'.join(unknown) or '{}'}；可用：{'、'.join('{' + p + '}' for p in PLACEHOLDERS)}")

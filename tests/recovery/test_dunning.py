@@ -97,6 +97,16 @@ class TestTemplates:
         template.refresh_from_db()
         assert template.text == "{姓名}请尽快还款{金额}元"
 
+    @pytest.mark.parametrize("text", ["{金额:d}", "{姓名!x}", "{逾期天数:>999999999}", "{姓名!r}", "{到期日:%Y}"])
+    def test_a_format_spec_or_conversion_is_refused(self, client, text):
+        """Only plain ``{名称}``: a spec or conversion that cannot render (``{金额:d}``: 金额 is a
+        string) would raise in the daily notices job, for every loan of the bucket."""
+        client.force_login(lead())
+        template = DunningTemplate.objects.get(bucket="M1")
+        response = client.post(f"/admin/recovery/dunningtemplate/{template.pk}/change/", {"text": f"请还款{text}"})
+        assert response.status_code == 200 and "占位符只能写作" in response.content.decode()
+        assert DunningTemplate.objects.get(pk=template.pk).text == template.text
+
     def test_a_collector_cannot_edit_texts(self, client):
         from tests.recovery.helpers import collector
 
