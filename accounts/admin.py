@@ -178,7 +178,7 @@ class FeedbackAdmin(StaffAdminMixin, admin.ModelAdmin):
         """The reply form of a feedback's page comes back to that page."""
         response = super().response_action(request, queryset)
         back = request.POST.get("back_to_feedback", "")
-        if response is not None and response.status_code == 302 and back.isdigit():
+        if response is not None and response.status_code == 302 and back.isascii() and back.isdigit():
             return redirect("admin:accounts_feedback_change", back)
         return response
 

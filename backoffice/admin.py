@@ -190,7 +190,7 @@ class CustomerAdmin(StaffAdminMixin, ChangelistExportMixin, admin.ModelAdmin):
         """The customer page's own flag form comes back to the customer page."""
         response = super().response_action(request, queryset)
         back = request.POST.get("back_to_customer", "")
-        if response is not None and response.status_code == 302 and back.isdigit():
+        if response is not None and response.status_code == 302 and back.isascii() and back.isdigit():
             return redirect("admin:accounts_customer_change", back)
         return response
 
@@ -208,7 +208,7 @@ class CustomerAdmin(StaffAdminMixin, ChangelistExportMixin, admin.ModelAdmin):
         loans, repayments, messages, SMS, and the flag and credit-limit histories."""
         if not self.has_view_permission(request):
             raise PermissionDenied
-        customer = selectors.profile_customer(object_id) if str(object_id).isdigit() else None
+        customer = selectors.profile_customer(object_id) if str(object_id).isascii() and str(object_id).isdigit() else None
         if customer is None:
             raise Http404("没有这位客户")
         today = timezone.localdate()

@@ -137,7 +137,7 @@ class ClaimedByFilter(admin.SimpleListFilter):
             return queryset.filter(claimed_by=request.user)
         if value == "none":
             return queryset.filter(claimed_by__isnull=True, status=Status.PENDING)
-        if value and value.isdigit():
+        if value and value.isascii() and value.isdigit():  # not "²": int() refuses it
             return queryset.filter(claimed_by_id=int(value))
         return queryset
 

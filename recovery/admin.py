@@ -114,7 +114,7 @@ class CollectorFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         if self.value() == "none":
             return queryset.filter(collector__isnull=True)
-        if self.value() and self.value().isdigit():
+        if self.value() and self.value().isascii() and self.value().isdigit():  # not "²": int() refuses it
             return queryset.filter(collector_id=int(self.value()))
         return queryset
 
@@ -203,7 +203,8 @@ class CollectionCaseAdmin(StaffAdminMixin, admin.ModelAdmin):
     def _case_or_403(self, request, object_id) -> CollectionCase:
         if not super().has_view_permission(request):
             raise PermissionDenied
-        case = CollectionCase.objects.filter(pk=object_id).first() if str(object_id).isdigit() else None
+        object_id = str(object_id)
+        case = CollectionCase.objects.filter(pk=object_id).first() if object_id.isascii() and object_id.isdigit() else None
         if case is None:
             raise Http404("没有这个案件")
         if not selectors.may_open(request.user, case):

@@ -113,6 +113,7 @@ class TestCustomerPage:
         officer = staff_in("信贷专员")
         assert admin_client.get(page_of(officer)).status_code == 404
         assert admin_client.get("/admin/accounts/customer/999999/change/").status_code == 404
+        assert admin_client.get("/admin/accounts/customer/²/change/").status_code == 404  # isdigit() but not int(): no 500
 
 
 def flags_post(client, customer, **fields):

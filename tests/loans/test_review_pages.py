@@ -87,6 +87,7 @@ class TestQueue:
         assert listed(q=stale.user.mobile) == {"LN-STALE"}
         assert listed(q="LN-FRESH") == {"LN-FRESH"}
         assert {mine.code, theirs.code, fresh.code} <= set(listed())
+        assert client.get(CHANGELIST, {"claimed_by": "²"}).status_code == 200  # isdigit() but not int(): no 500
 
     def test_the_query_count_does_not_grow_with_the_rows(self, client, officer):
         def count() -> int:

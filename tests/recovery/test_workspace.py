@@ -67,6 +67,14 @@ class TestRowLevelAccess:
         assert not ContactLog.objects.exists()
         assert client.get(f"{CHANGELIST}999999/change/").status_code == 404
 
+    @pytest.mark.parametrize("case_id", ["²", "١", "𝟗"])  # str.isdigit() holds, int() refuses
+    def test_an_odd_case_id_is_404_not_500(self, client, two_cases, case_id):
+        client.force_login(two_cases[0])
+        assert client.get(f"{CHANGELIST}{case_id}/change/").status_code == 404
+        assert client.get(f"{CHANGELIST}{case_id}/history/").status_code == 404
+        client.force_login(lead())
+        assert client.get(f"{CHANGELIST}?collector={case_id}").status_code == 200
+
     def test_the_lead_reads_every_case_but_logs_no_contact(self, client, two_cases):
         a, b, mine, theirs = two_cases
         client.force_login(lead())
