@@ -41,6 +41,9 @@ class ReportForm(forms.Form):
         start, end = cleaned.get("start"), cleaned.get("end")
         if start and end and start > end:
             raise forms.ValidationError("回款开始日期不能晚于结束日期")
+        roll_from = cleaned.get("roll_from")
+        if roll_from and roll_from > self.today:  # 30 days after 9999-12-20 is no date at all
+            raise forms.ValidationError("迁徙起始日不能晚于今天")
         return cleaned
 
     def choice(self) -> Choice:

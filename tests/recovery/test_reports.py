@@ -90,3 +90,12 @@ def test_the_page_and_its_exports(client, history):
 def test_a_collector_has_no_reports(client, history):
     client.force_login(collector("c"))
     assert client.get(PAGE).status_code == 403
+
+
+@pytest.mark.parametrize("roll_from", ["9999-12-31", "9999-12-20"])
+def test_a_roll_date_near_the_calendars_end_is_refused_not_a_500(client, history, roll_from):
+    """Thirty days after it is past year 9999 (OverflowError): the form says no, the defaults show."""
+    client.force_login(lead())
+    response = client.get(PAGE, {"roll_from": roll_from})
+    assert response.status_code == 200 and "迁徙起始日不能晚于今天" in response.content.decode()
+    assert client.get(PAGE, {"roll_from": roll_from, "table": "roll", "format": "csv"}).status_code == 200
