@@ -162,7 +162,7 @@ class SmsMessageAdmin(StaffAdminMixin, admin.ModelAdmin):
     @staff_action(description="重新发送选中的失败短信", verb="重新提交", unit="条短信", permissions=["resend"], fields=["status"])
     def resend(self, request, sms, form):
         if not resend_sms([sms.pk]):
-            raise ValidationError("不是失败状态，未重新发送")
+            raise ValidationError("未重新发送：不是失败状态，或该借款今日已发送过短信（每日一条）")
 
     def has_resend_permission(self, request):
         return request.user.has_perm("messaging.resend_smsmessage")

@@ -115,12 +115,30 @@ def resend_sms(sms_ids) -> int:
     with transaction.atomic():
         locked = SmsMessage.objects.select_for_update().filter(pk__in=list(sms_ids))
         rows = list(_resendable(locked, stale_before))
+        today = timezone.localdate()
+        rows = [pk for pk in rows if _takes_todays_place(pk, today)]
         for sms in SmsMessage.objects.filter(pk__in=rows, has_code=True):
             code_messages.renew(sms)
         SmsMessage.objects.filter(pk__in=rows).update(status=SmsMessage.Status.PENDING)
         for sms_id in rows:
             _queue_after_commit(sms_id)
     return len(rows)
+
+
+CAP_TAKEN = "该借款今日已发送过短信（每日一条），本条不再发送"
+
+
+def _takes_todays_place(sms_id: int, today: date) -> bool:
+    """CONTRACT §13's one SMS a loan a day holds on the day it goes: a capped message sent
+    again after its day (a staff re-send, the morning after a night's wait) becomes today's
+    one -- the unique index decides -- or stays failed when today's is taken."""
+    try:
+        with transaction.atomic():
+            SmsMessage.objects.filter(pk=sms_id, cap_day__lt=today).update(cap_day=today)
+    except IntegrityError:
+        SmsMessage.objects.filter(pk=sms_id).update(status=SmsMessage.Status.FAILED, last_error=CAP_TAKEN)
+        return False
+    return True
 
 
 def _resendable(queryset, stale_before):

@@ -120,6 +120,36 @@ class TestDailyCap:
         assert send(django_capture_on_commit_callbacks) is not None  # uncapped
         assert SmsMessage.objects.count() == 4 and len(sms_outbox.lines()) == 4
 
+    def test_yesterdays_message_resent_today_does_not_make_two_today(self, clock, sms_outbox, django_capture_on_commit_callbacks):
+        """The cap holds on the day of delivery: a failed dunning of the 10th re-sent by staff on
+        the 11th, after the 11th's went, is not sent (two SMS about the loan that day)."""
+        yesterday = SmsMessage.objects.create(
+            mobile="13800000000", text="10日的催收短信", purpose="dunning", status=SmsMessage.Status.FAILED,
+            cap_key="loan:1", cap_day=date(2025, 3, 10),
+        )
+        clock(at(9, day=11))
+        assert send(django_capture_on_commit_callbacks, cap=Cap("loan:1", date(2025, 3, 11))) is not None
+        clock(at(10, day=11))
+        with django_capture_on_commit_callbacks(execute=True):
+            resend_sms([yesterday.pk])
+        yesterday.refresh_from_db()
+        assert yesterday.status == SmsMessage.Status.FAILED and "每日一条" in yesterday.last_error
+        assert [line["text"] for line in sms_outbox.lines()] == ["您的借款已逾期"]
+
+    def test_a_message_delivered_after_its_day_takes_that_days_place(self, clock, sms_outbox, django_capture_on_commit_callbacks):
+        """Held for the night (or re-sent the next morning), it goes, and is that day's one SMS."""
+        clock(at(22, day=10))
+        held = send(django_capture_on_commit_callbacks, cap=Cap("loan:1", date(2025, 3, 10)))
+        assert held.status == SmsMessage.Status.PENDING
+        clock(at(8, day=11))
+        with django_capture_on_commit_callbacks(execute=True):
+            assert requeue_stale_sms() == 1
+        held.refresh_from_db()
+        assert (held.status, held.cap_day) == (SmsMessage.Status.SENT, date(2025, 3, 11))
+        clock(at(9, day=11))
+        assert send(django_capture_on_commit_callbacks, cap=Cap("loan:1", date(2025, 3, 11))) is None
+        assert len(sms_outbox.lines()) == 1
+
     @pytest.mark.postgres
     @pytest.mark.django_db(transaction=True)
     def test_concurrent_senders_still_send_one(self, sms_outbox):
