@@ -2,7 +2,7 @@
 to pay carries its date and amount. A case has at most one pending promise: a new promise
 replaces it (已改约). Whether a promise was kept is settled in ``recovery.cases``."""
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -20,6 +20,9 @@ from .models import (
     Result,
 )
 from .snapshots import snapshot
+
+
+PROMISE_MAX_DAYS = 30  # a promise to pay is for the coming weeks; a later one would never be broken
 
 
 class ContactRefused(ValidationError):
@@ -66,5 +69,7 @@ def _check(channel: str, result: str, promise_date, promise_amount, today: date)
         raise ContactRefused("承诺还款须填写承诺还款日与承诺金额")
     if promise_date < today:
         raise ContactRefused("承诺还款日不能早于今天")
+    if promise_date > today + timedelta(days=PROMISE_MAX_DAYS):
+        raise ContactRefused(f"承诺还款日不能晚于 {PROMISE_MAX_DAYS} 天后")
     if promise_amount <= 0:
         raise ContactRefused("承诺金额须大于 0")

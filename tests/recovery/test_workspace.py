@@ -7,6 +7,7 @@ import pytest
 from django.contrib.admin.models import LogEntry
 
 from loans.repayments import repay
+from recovery.contacts import PROMISE_MAX_DAYS
 from recovery.models import CaseDay, ContactLog, PromiseStatus
 from tests.backoffice.helpers import CARD_NUMBER, ID_NUMBER, customer_with_file
 from tests.recovery.helpers import (
@@ -124,6 +125,17 @@ class TestContactLog:
             response = client.post(page_of(mine), {"channel": "call", "result": "promise", **fields})
             assert response.status_code == 200
         assert not ContactLog.objects.exists()
+
+    def test_a_promise_years_ahead_is_refused(self, client, two_cases):
+        """A promise is for the coming weeks: one dated 9999-12-31 would never be broken (跳票)."""
+        a, b, mine, theirs = two_cases
+        client.force_login(a)
+        for promised in ("9999-12-31", day(5 + PROMISE_MAX_DAYS + 1).isoformat()):
+            response = client.post(page_of(mine), {"channel": "call", "result": "promise", "promise_date": promised, "promise_amount": "100"})
+            assert response.status_code == 200 and f"承诺还款日不能晚于 {PROMISE_MAX_DAYS} 天后" in response.content.decode()
+        assert not ContactLog.objects.exists()
+        response = client.post(page_of(mine), {"channel": "call", "result": "promise", "promise_date": day(5 + PROMISE_MAX_DAYS).isoformat(), "promise_amount": "100"})
+        assert response.status_code == 302 and ContactLog.objects.count() == 1
 
     def test_the_list_sorts_by_dpd_and_shows_promises(self, client, two_cases):
         a, b, mine, theirs = two_cases
