@@ -212,8 +212,8 @@ class CollectionCaseAdmin(StaffAdminMixin, admin.ModelAdmin):
         return case
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        """What CONTRACT §13 lets the collector see, and the contact form; each opening (a full
-        mobile on it) is a row of the operation log."""
+        """What CONTRACT §13 lets the collector see, and the contact form; each time the page is
+        shown (a full mobile on it) is a row of the operation log."""
         case = self._case_or_403(request, object_id)
         today = timezone.localdate()
         form = None
@@ -230,8 +230,7 @@ class CollectionCaseAdmin(StaffAdminMixin, admin.ModelAdmin):
         elif request.method == "POST":
             raise PermissionDenied
         page = selectors.case_page(case.pk, today)
-        if request.method == "GET":
-            log_staff_action(request.user, "查看催收案件（借款人完整手机号、紧急联系人电话）", obj=case)
+        log_staff_action(request.user, "查看催收案件（借款人完整手机号、紧急联系人电话）", obj=case)  # a refused form shows it too
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,

@@ -106,6 +106,15 @@ class TestCasePage:
         assert LogEntry.objects.filter(object_id=str(mine.pk), user=a, change_message__contains="完整手机号").count() == 1
 
 
+    def test_a_page_shown_again_after_a_refused_form_is_logged_too(self, client, two_cases):
+        """The refused form answers with the whole page, full mobile included: a view like any other."""
+        a, b, mine, theirs = two_cases
+        client.force_login(a)
+        response = client.post(page_of(mine), {"channel": "call", "result": "promise"})
+        assert response.status_code == 200 and mine.loan.user.mobile in response.content.decode()
+        assert LogEntry.objects.filter(object_id=str(mine.pk), user=a, change_message__contains="完整手机号").count() == 1
+
+
 class TestContactLog:
     def test_a_contact_is_logged_and_listed(self, client, two_cases):
         a, b, mine, theirs = two_cases
