@@ -11,8 +11,9 @@ from django.dispatch import Signal
 # Collections (CONTRACT §13) close the loan's open case as ``written_off`` here.
 loan_written_off = Signal()
 
-# Sent by the daily overdue job with ``loan`` (locked), ``periods`` (locked, brought up to
-# ``as_of``) and ``as_of``: collections open or update the loan's case here.
+# Sent by the daily overdue job, and by an approved waiver once the amount is taken off, with
+# ``loan`` (locked), ``periods`` (locked, brought up to ``as_of``) and ``as_of``: collections open
+# or update the loan's case here.
 loan_brought_up_to_date = Signal()
 
 # Sent by the one place every repayment is allocated (``loans.repayments.apply_repayment``: the

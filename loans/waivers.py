@@ -6,7 +6,8 @@ come (recognised on the books) and the penalty as of the approval day. Approving
 transaction under the loan's locks: the loan is brought up to date (recognition, penalty, as
 the daily job would), the amount is taken off the unpaid due periods earliest first
 (``waived_*`` on each period, one :class:`~loans.finance_models.WaiverLine` each), and the books
-post the waiver (Dr the income, Cr the receivable). The app then asks for that much less: the
+post the waiver (Dr the income, Cr the receivable), and collections refresh the loan's case
+(``loan_brought_up_to_date``). The app then asks for that much less: the
 selectors, the repayment path and the overdue job all subtract the waived amounts, and a
 waived penalty stays waived as the penalty keeps growing from the due date.
 
@@ -32,6 +33,7 @@ from .lifecycle import local_today
 from .locks import lock_loan, lock_periods
 from .models import ApplicationStatus, LoanApplication, RepaymentPeriod
 from .overdue import bring_up_to_date
+from .signals import loan_brought_up_to_date
 
 Component = Waiver.Component
 WAIVED_FIELD = {Component.PENALTY: "waived_penalty", Component.INTEREST: "waived_interest", Component.FEE: "waived_fee"}
@@ -113,6 +115,7 @@ def approve_waiver(waiver: Waiver, *, by, today: date | None = None) -> Waiver:
         due = _due_periods(periods, today)
         _check_amount(loan, waiver.component, waiver.amount, sum((_left(p, waiver.component) for p in due), ZERO))
         _take_off(waiver, due)
+        loan_brought_up_to_date.send(sender=Waiver, loan=loan, periods=periods, as_of=today)  # the case owes less today
         post_waiver(loan.pk, waiver.pk, component=waiver.component, amount=waiver.amount, on=today, actor=actor, reason=waiver.reason)
         four_eyes.decide(waiver, by, Decision.APPROVED)
         waiver.effective_date = today

@@ -158,6 +158,21 @@ class TestClosing:
         case = open_case_of(loan)
         assert (case.due_penalty, case.due) == (D("3.25"), D("510.25"))
 
+    def test_a_waiver_lowers_what_the_case_owes_that_day(self):
+        """The case, its snapshot (``collections --json``, the reports) and the list follow the
+        waiver at once, as they follow a repayment: day 10 owes 507.00 + 7.50 − 5.00."""
+        from loans import waivers
+        from recovery.selectors import cases_open_on
+        from tests.backoffice.helpers import staff_in
+
+        loan = seed_loan()
+        run_job(10)
+        waiver = waivers.propose_waiver(loan, component="penalty", amount=D("5.00"), reason="困难", by=staff_in("财务"), today=day(10))
+        waivers.approve_waiver(waiver, by=staff_in("风控"), today=day(10))
+        case = open_case_of(loan)
+        assert (case.due_penalty, case.due) == (D("2.50"), D("509.50"))
+        assert [row.due for row in cases_open_on(day(10))] == ["509.50"]
+
     def test_the_case_closes_in_the_repayments_transaction(self, monkeypatch):
         """A repayment that fails after the periods are settled leaves the case open."""
         loan = seed_loan()
