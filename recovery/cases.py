@@ -139,7 +139,8 @@ def after_repayment(loan: LoanApplication, repayment: Repayment, today: date) ->
 def after_reversal(loan: LoanApplication, periods: list[RepaymentPeriod], repayment: Repayment, today: date) -> None:
     """In the reversal's transaction the money never came: a loan overdue again gets back the
     case the repayment closed, with its collector (the recovery no longer counts: the reports
-    leave reversed repayments out); an open case takes the figures the unpaid periods give."""
+    leave reversed repayments out); an open case takes the figures the unpaid periods give, and
+    a promise the money kept is settled again without it."""
     if loan.is_written_off:
         return
     if open_case(loan.pk) is None and owed(loan, periods, today).dpd > 0:
@@ -147,7 +148,24 @@ def after_reversal(loan: LoanApplication, periods: list[RepaymentPeriod], repaym
         if closed is not None:
             closed.status, closed.closed_on = CaseStatus.OPEN, None
             closed.save(update_fields=["status", "closed_on"])
+    case = open_case(loan.pk)
+    if case is not None:
+        _unkeep_promise(case)
     sync_case(loan, periods, today)
+
+
+def _unkeep_promise(case: CollectionCase) -> None:
+    """The case's last promise, kept by money since reversed, is pending again: the job (here, at
+    once, when its day has passed) settles it on what was really paid."""
+    if case.promise_status != PromiseStatus.KEPT:
+        return
+    promise = case.contacts.filter(promise_status=PromiseStatus.KEPT).order_by("-pk").first()
+    if promise is None or paid_since(case, promise) >= promise.promise_amount:
+        return
+    promise.promise_status = PromiseStatus.PENDING
+    promise.save(update_fields=["promise_status"])
+    case.promise_date, case.promise_amount, case.promise_status = promise.promise_date, promise.promise_amount, PromiseStatus.PENDING
+    case.save(update_fields=["promise_date", "promise_amount", "promise_status"])
 
 
 def after_write_off(loan: LoanApplication) -> None:
@@ -160,9 +178,11 @@ def after_write_off(loan: LoanApplication) -> None:
 
 
 def paid_since(case: CollectionCase, promise: ContactLog) -> Decimal:
-    """What the borrower paid on the loan from the promise until the end of its day."""
+    """What the borrower paid on the loan from the promise until the end of its day (a repayment
+    since reversed never came)."""
     total = Repayment.objects.filter(
-        application_id=case.loan_id, posted_at__gte=promise.created_at, effective_date__lte=promise.promise_date
+        application_id=case.loan_id, posted_at__gte=promise.created_at, effective_date__lte=promise.promise_date,
+        reversed_on__isnull=True,
     ).aggregate(total=Sum("amount"))["total"]
     return total or ZERO
 

@@ -242,6 +242,23 @@ class TestReversal:
         case = open_case_of(loan)
         assert (case.dpd, case.bucket, case.due) == (34, "M2", D("2120.00"))
 
+    def test_a_promise_kept_by_money_reversed_is_not_kept(self):
+        """Promised on day 10 for day 11 and paid at once (kept); the money reversed on day 12 never
+        came: the promise's day passed short of it, so the case is marked broken (跳票)."""
+        from recovery.contacts import log_contact
+        from recovery.models import ContactLog
+
+        a = collector("a")
+        loan = seed_loan()
+        run_job(10)
+        case = open_case_of(loan)
+        log_contact(case, a, channel="call", result="promise", promise_date=day(11), promise_amount=D("514.50"), today=day(10))
+        repayment = repay(loan.user, str(loan.periods.get().pk), "all", today=day(10))
+        assert ContactLog.objects.get().promise_status == "kept"
+        self.reverse(repayment, day(12))
+        case = open_case_of(loan)
+        assert (ContactLog.objects.get().promise_status, case.promise_status, case.broken_promise) == ("broken", "broken", True)
+
     def test_a_reversal_on_a_loan_not_overdue_opens_no_case(self):
         """Repaid before any case: the reversal on a day the loan is not overdue opens none."""
         loan = seed_loan()
