@@ -41,6 +41,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.models import LogEntry
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -185,6 +186,17 @@ class StaffAdminMixin:
 
     # Fields whose values never go to the log (a password hash is not for anyone's eyes).
     log_hidden_fields: Sequence[str] = ("password",)
+
+    def get_changelist_instance(self, request):
+        """Odd filters answer like any invalid one (Django's redirect to ``?e=1``), not with a 500:
+        a value with a NUL character (PostgreSQL refuses the string), the date hierarchy's last
+        day or month of year 9999 (Django computes the day after it)."""
+        if any("\x00" in key or "\x00" in value for key, values in request.GET.lists() for value in values):
+            raise IncorrectLookupParameters("NUL in the query string")
+        try:
+            return super().get_changelist_instance(request)
+        except OverflowError:
+            raise IncorrectLookupParameters("a date past year 9999") from None
 
     def response_action(self, request, queryset):
         if not self._selected_ids_are_valid(request):

@@ -107,7 +107,7 @@ def loan_summary(loan: LoanApplication | None, today: date) -> dict | None:
 
 def _loan_named(request) -> LoanApplication | None:
     code = (request.POST.get("loan") or request.GET.get("loan") or "").strip()
-    if not code:
+    if not code or "\x00" in code:  # PostgreSQL refuses a string with NUL
         return None
     return LoanApplication.objects.select_related("user", "product").filter(code=code, status__in=SERVICED_STATUSES).first()
 

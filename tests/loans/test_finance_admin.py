@@ -166,6 +166,13 @@ class TestReversal:
             assert client.get(url).status_code == 403
 
 
+@pytest.mark.parametrize("page", [OFFLINE, WAIVERS, REVERSALS])
+def test_a_loan_code_with_a_nul_is_no_loan_not_a_500(client, page):
+    """PostgreSQL refuses a string with NUL: the form page names no loan."""
+    logged_in(client, staff_in("财务"))
+    assert client.get(page + "add/", {"loan": "LN\x00"}).status_code == 200
+
+
 def test_the_pages_are_in_chinese_with_rows(client, loan):
     clerk, checker = staff_in("财务"), staff_in("财务")
     logged_in(client, clerk).post(WAIVERS + "add/", {"loan": loan.code, "component": "penalty", "amount": "1.00", "reason": "x"})
