@@ -4,7 +4,9 @@ overdue job, closed by the repayment that clears the loan's overdue periods or b
 Every function here runs inside the caller's transaction with the loan's row locked
 (``loans.locks``: the job, a repayment and a write-off all take it first), so the one open case
 of a loan has one writer at a time; the partial unique index ``one_open_case_per_loan`` holds
-it in the database too. Staff writes (contact log, reassignment) lock the case row alone.
+it in the database too. Staff writes (contact log, reassignment) lock the case row alone; the
+loan's writers lock it too (:func:`open_case`, after the loan's row: the one order), so neither
+writes back a copy of the case read before the other's change.
 """
 
 from dataclasses import dataclass
@@ -60,7 +62,8 @@ def owed(loan: LoanApplication, periods: list[RepaymentPeriod], as_of: date) -> 
 
 
 def open_case(loan_id) -> CollectionCase | None:
-    return CollectionCase.objects.filter(loan_id=loan_id, status=CaseStatus.OPEN).first()
+    """The loan's open case, its row locked until the caller's transaction ends."""
+    return CollectionCase.objects.select_for_update().filter(loan_id=loan_id, status=CaseStatus.OPEN).first()
 
 
 # --- the daily job ------------------------------------------------------------------------------
