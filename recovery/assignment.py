@@ -92,13 +92,16 @@ class AssignmentRefused(ValidationError):
 
 
 def reassign(case: CollectionCase, collector, *, by, note: str = "") -> CollectionCase:
-    """The lead gives an open case to ``collector`` (an active collector); logged with the note."""
+    """The lead gives an open case to ``collector`` (an active collector; by bucket, one who works
+    the case's bucket, or the next job would move it again); logged with the note."""
     with transaction.atomic():
         case = CollectionCase.objects.select_for_update(of=("self",)).select_related("loan", "collector").get(pk=case.pk)
         if case.status != CaseStatus.OPEN:
             raise AssignmentRefused("案件已结案")
         if not active_collectors().filter(pk=collector.pk).exists():
             raise AssignmentRefused(f"{collector} 不是在职的催收专员")
+        if by_bucket() and collector.pk not in collectors_for(case.bucket):  # the job would take it back
+            raise AssignmentRefused(f"{collector} 不负责 {case.bucket} 账龄（按账龄分案：先在「催收员负责账龄」中加上）")
         if case.collector_id == collector.pk:
             return case
         _record(case, collector.pk, by=by, note=note or "主管调案")

@@ -91,6 +91,24 @@ class TestReassignment:
         client.post(CHANGELIST, {"action": "reassign_cases", "_selected_action": [case.pk], "post": "yes", "collector": b.pk})
         assert open_case_of(loan).collector == a
 
+    def test_by_bucket_a_case_goes_only_to_a_collector_of_its_bucket(self, client, settings):
+        """Given to a collector who does not work its bucket, the next night's job would take it
+        back without a word: the lead is told instead."""
+        settings.COLLECTION_ASSIGN_BY_BUCKET = True
+        early, late = collector("early"), collector("late")
+        CollectorBuckets.objects.create(collector=early, buckets=["M1"])
+        CollectorBuckets.objects.create(collector=late, buckets=["M2", "M3"])
+        loan = seed_loan()
+        run_job(31)
+        case = open_case_of(loan)
+        assert case.collector == late
+        client.force_login(lead())
+        response = client.post(
+            CHANGELIST, {"action": "reassign_cases", "_selected_action": [case.pk], "post": "yes", "collector": early.pk}, follow=True
+        )
+        assert "early 不负责 M2 账龄" in response.content.decode()
+        assert open_case_of(loan).collector == late
+
     def test_only_an_active_collector_may_be_given_a_case(self, client):
         a = collector("a")
         outsider = lead("other-lead")
