@@ -51,14 +51,23 @@ def collector_name(user) -> str:
     return f"{user.real_name}（{user.username}）" if user.real_name else user.username
 
 
+class NotYourCase(PermissionDenied):
+    """A collector asked for a case that is not theirs."""
+
+
 class CollectorChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj) -> str:
         return collector_name(obj)
 
 
 class ReassignForm(forms.Form):
-    collector = CollectorChoiceField(label="改派给", queryset=get_user_model().objects.none(), empty_label=None)
-    note = forms.CharField(label="说明", max_length=200, required=False)
+    """The lead picks the collector (no one is preselected: a confirmation clicked through must
+    not hand the cases to whoever sorts first); the page lists each case with its collector."""
+
+    template = "admin/recovery/reassign_form.html"
+
+    collector = CollectorChoiceField(label="改派给", queryset=get_user_model().objects.none(), empty_label="请选择催收员")
+    note = forms.CharField(label="说明", max_length=200, required=False, help_text="选填，记入分案记录，例如“离职交接”")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -66,6 +75,10 @@ class ReassignForm(forms.Form):
 
     def reason_text(self) -> str:
         return self.cleaned_data.get("note", "")
+
+    def page_context(self, objects, request) -> dict:
+        cases = CollectionCase.objects.filter(pk__in=[case.pk for case in objects]).select_related("loan__user", "collector")
+        return {"cases": [(case, collector_name(case.collector)) for case in cases.order_by("-dpd", "pk")]}
 
 
 class ContactForm(forms.Form):
@@ -102,6 +115,23 @@ class StatusFilter(admin.SimpleListFilter):
             }
 
 
+class PromiseFilter(admin.SimpleListFilter):
+    """The promises a collector follows up: due by today (call before the day ends), or pending."""
+
+    title = "承诺"
+    parameter_name = "promise"
+
+    def lookups(self, request, model_admin):
+        return [("today", "今日到期"), ("pending", "待兑现")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "today":
+            return queryset.filter(promise_status=PromiseStatus.PENDING, promise_date__lte=timezone.localdate())
+        if self.value() == "pending":
+            return queryset.filter(promise_status=PromiseStatus.PENDING)
+        return queryset
+
+
 class CollectorFilter(admin.SimpleListFilter):
     title = "催收员"
     parameter_name = "collector"
@@ -123,7 +153,7 @@ class CollectorFilter(admin.SimpleListFilter):
 class CollectionCaseAdmin(StaffAdminMixin, admin.ModelAdmin):
     list_display = ("loan_code", "borrower", "bucket_code", "dpd", "due", "promise", "collector_short", "last_contact", "opened")
     list_display_links = ("loan_code",)
-    list_filter = (StatusFilter, "bucket", "broken_promise", CollectorFilter)
+    list_filter = (StatusFilter, "bucket", "broken_promise", PromiseFilter, CollectorFilter)
     search_fields = ("loan__code",)
     search_help_text = "按借款编号搜索"
     list_select_related = ("loan__user", "collector")
@@ -135,6 +165,15 @@ class CollectionCaseAdmin(StaffAdminMixin, admin.ModelAdmin):
 
     def get_ordering(self, request):
         return ["-dpd", F("promise_date").asc(nulls_last=True), "pk"]
+
+    def get_list_display(self, request):
+        if selectors.sees_every_case(request.user):
+            return self.list_display
+        return [name for name in self.list_display if name != "collector_short"]  # a collector's own, every one
+
+    def changelist_view(self, request, extra_context=None):
+        title = "全部催收案件" if selectors.sees_every_case(request.user) else "我的催收案件"
+        return super().changelist_view(request, {"title": title, **(extra_context or {})})
 
     def has_add_permission(self, request):
         return False
@@ -161,14 +200,14 @@ class CollectionCaseAdmin(StaffAdminMixin, admin.ModelAdmin):
     @admin.display(description="借款人")
     def borrower(self, case):
         user = case.loan.user
-        return f"{user.real_name or '—'} {mask_mobile(user.mobile or '')}"
+        return format_html('{} <span class="mobile">{}</span>', user.real_name or "—", mask_mobile(user.mobile or ""))
 
     @admin.display(description="承诺", ordering="promise_date")
     def promise(self, case):
         if case.promise_status == PromiseStatus.PENDING and case.promise_date:
             return f"{case.promise_date:%m-%d} 还 {case.promise_amount}"
         if case.broken_promise:
-            return format_html('<strong style="color:#ba2121">跳票</strong>')
+            return format_html('<strong class="broken">{}</strong>', "跳票")
         if case.promise_status == PromiseStatus.KEPT:
             return "已兑现"
         return "—"
@@ -208,13 +247,22 @@ class CollectionCaseAdmin(StaffAdminMixin, admin.ModelAdmin):
         if case is None:
             raise Http404("没有这个案件")
         if not selectors.may_open(request.user, case):
-            raise PermissionDenied
+            raise NotYourCase
         return case
+
+    def _not_yours(self, request) -> TemplateResponse:
+        """Another collector's case: a 403 in the back office that says why and leads back to
+        the collector's own list (the site's bare 403 page says only 无权访问)."""
+        context = {**self.admin_site.each_context(request), "opts": self.opts, "title": "无权访问此案件"}
+        return TemplateResponse(request, "admin/recovery/not_your_case.html", context, status=403)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         """What CONTRACT §13 lets the collector see, and the contact form; each time the page is
         shown (a full mobile on it) is a row of the operation log."""
-        case = self._case_or_403(request, object_id)
+        try:
+            case = self._case_or_403(request, object_id)
+        except NotYourCase:
+            return self._not_yours(request)
         today = timezone.localdate()
         form = None
         if selectors.may_log_contact(request.user, case):
@@ -244,7 +292,10 @@ class CollectionCaseAdmin(StaffAdminMixin, admin.ModelAdmin):
         return TemplateResponse(request, "admin/recovery/case.html", context)
 
     def history_view(self, request, object_id, extra_context=None):
-        self._case_or_403(request, object_id)
+        try:
+            self._case_or_403(request, object_id)
+        except NotYourCase:
+            return self._not_yours(request)
         return super().history_view(request, object_id, extra_context)
 
 
@@ -266,7 +317,7 @@ class AssignmentAdmin(StaffAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
 
     @admin.display(description="分案人")
     def by(self, row):
-        return row.assigned_by.username if row.assigned_by_id else "系统"
+        return collector_name(row.assigned_by) if row.assigned_by_id else "系统"
 
 
 @admin.register(CaseRecovery)
@@ -274,6 +325,8 @@ class CaseRecoveryAdmin(StaffAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("date", "case", "amount", "bucket", "collector_name", "reversed_on")
     list_select_related = ("case__loan", "collector", "repayment")
     list_filter = ("bucket",)
+    search_fields = ("case__loan__code",)
+    search_help_text = "按借款编号搜索"
     date_hierarchy = "date"
 
     @admin.display(description="催收员")
@@ -299,7 +352,7 @@ class DunningTemplateAdmin(StaffAdminMixin, admin.ModelAdmin):
 
 
 class CollectorBucketsForm(forms.ModelForm):
-    collector = CollectorChoiceField(label="催收员", queryset=get_user_model().objects.none())
+    collector = CollectorChoiceField(label="催收员", queryset=get_user_model().objects.none(), empty_label="请选择催收员")
     buckets = forms.MultipleChoiceField(label="负责账龄", choices=BUCKET_CHOICES, widget=forms.CheckboxSelectMultiple, required=False)
 
     class Meta:
@@ -319,6 +372,9 @@ class CollectorBucketsAdmin(StaffAdminMixin, admin.ModelAdmin):
     @admin.display(description="负责账龄")
     def buckets_text(self, row):
         return "、".join(row.buckets) or "无"
+
+    def changelist_view(self, request, extra_context=None):
+        return super().changelist_view(request, {"by_bucket": assignment.by_bucket(), **(extra_context or {})})
 
 
 @admin.register(CollectionReport)
@@ -357,6 +413,7 @@ class CollectionReportAdmin(StaffAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmi
             "roll_rates": reports.roll_rates(choice.roll_from),
             "recovered": reports.recovered(choice.start, choice.end),
             "export_query": request.GET.urlencode(),
-            "cases_url": reverse("admin:recovery_collectioncase_changelist"),
+            # today's table links each collector to their cases in the list (which shows today)
+            "cases_link": reverse("admin:recovery_collectioncase_changelist") if choice.on == today else "",
         }
         return TemplateResponse(request, "admin/recovery/reports.html", context)

@@ -87,6 +87,7 @@ class Row:
     name: str
     cells: dict[str, Cell] = field(default_factory=lambda: {bucket: Cell() for bucket in BUCKETS})
     total: Cell = field(default_factory=Cell)
+    collector: str = ""  # the case list's 催收员 filter value: an id, "none" (unassigned), "" (the total)
 
     def add(self, bucket: str, count: int, amount) -> None:
         self.cells[bucket].add(count, amount)
@@ -105,7 +106,7 @@ def _by_collector(grouped) -> tuple[list[Row], Row]:
     rows: dict[int | None, Row] = {}
     total = Row("合计")
     for collector_id, bucket, count, amount in grouped:
-        row = rows.setdefault(collector_id, Row(names.get(collector_id, "未分配")))
+        row = rows.setdefault(collector_id, Row(names.get(collector_id, "未分配"), collector=str(collector_id or "none")))
         row.add(bucket, count, amount)
         total.add(bucket, count, amount)
     ordered = sorted(rows.values(), key=lambda row: (row.name == "未分配", row.name))
