@@ -4,7 +4,12 @@
   status) and the decisions they took today, and per day of the range;
 * finance (``ledger.view_journalentry``): disbursements and repayments per day and per product;
 * whoever reads the schedules (``loans.view_repaymentperiod``; the collections lead once
-  collections exist): disbursed loans overdue today by CONTRACT §13 bucket.
+  collections exist): disbursed loans overdue today by CONTRACT §13 bucket;
+* a collector and the collections lead (``recovery.view_collectioncase``): the open cases they
+  see today by bucket, the broken promises and the promises due, each a link to the case list
+  (``recovery.selectors.workload``).
+
+The date range is asked for only when a panel reads it (an officer's, finance's).
 
 Each panel costs a fixed number of queries, whatever the range. Charts are inline SVG.
 """
@@ -34,6 +39,7 @@ MAX_DAYS = 366
 REVIEW = "loans.review_loanapplication"
 BOOKS = "ledger.view_journalentry"
 SCHEDULES = "loans.view_repaymentperiod"
+CASES = "recovery.view_collectioncase"
 
 
 class RangeForm(forms.Form):

@@ -4,16 +4,19 @@ collector's list and case page, the lead's reports."""
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
 
 from accounts.crypto import mask_number
-from cashloan.money import money_str
+from cashloan.models import ZERO
+from cashloan.money import money_str, quantize_money
 from loans.models import RepaymentPeriod
 
+from .buckets import BUCKETS
 from .cases import Owed, owed
-from .models import Assignment, CaseDay, CollectionCase, ContactLog
+from .models import Assignment, CaseDay, CaseStatus, CollectionCase, ContactLog, PromiseStatus
 from .permissions import ASSIGN, LOG_CONTACT
 
 
@@ -68,6 +71,36 @@ def may_open(user, case: CollectionCase) -> bool:
 def may_log_contact(user, case: CollectionCase) -> bool:
     """The case's own collector (or a superuser), while it is open."""
     return case.is_open and (user.is_superuser or (case.collector_id == user.pk and user.has_perm(LOG_CONTACT)))
+
+
+@dataclass(frozen=True)
+class Workload:
+    """The open cases a user sees (a collector's own, the lead's all) for the dashboard: by
+    bucket with what they owe, the broken promises and the promises due by today."""
+
+    by_bucket: list[tuple[str, int, Decimal]]
+    cases: int
+    due: Decimal
+    broken: int
+    promised_today: int
+    unassigned: int
+
+
+def workload(user, today: date) -> Workload:
+    """One grouped query, whatever the number of cases."""
+    pending = Q(promise_status=PromiseStatus.PENDING, promise_date__lte=today)
+    grouped = {
+        bucket: figures
+        for bucket, *figures in cases_visible_to(user).filter(status=CaseStatus.OPEN).order_by().values_list("bucket").annotate(
+            n=Count("pk"), due=Sum("due"), broken=Count("pk", filter=Q(broken_promise=True)),
+            promised=Count("pk", filter=pending), unassigned=Count("pk", filter=Q(collector__isnull=True)),
+        )
+    }
+    n, due, broken, promised, unassigned = ([figures[index] or 0 for figures in grouped.values()] for index in range(5))
+    return Workload(
+        by_bucket=[(bucket, grouped[bucket][0], quantize_money(grouped[bucket][1] or 0)) if bucket in grouped else (bucket, 0, ZERO) for bucket in BUCKETS],
+        cases=sum(n), due=quantize_money(sum(due, ZERO)), broken=sum(broken), promised_today=sum(promised), unassigned=sum(unassigned),
+    )
 
 
 # --- the case page -------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
 PHONE = (390, 844)
 DESKTOP = (1366, 768)  # the back office's screenshots and width checks
+SMALL_LAPTOP = 1024  # the narrowest desktop the back office is checked at
 SCREENSHOTS = Path(settings.BASE_DIR) / "var" / "screenshots"
 
 BROWSER_TESTS = [
@@ -100,20 +101,20 @@ def loaded_resources(browser) -> list[str]:
     return browser.execute_script("return performance.getEntriesByType('resource').map(e => e.name)")
 
 
-def desktop(browser, height: int = DESKTOP[1]) -> None:
-    """A laptop's viewport (1366 px wide) for the back office."""
+def desktop(browser, height: int = DESKTOP[1], width: int = DESKTOP[0]) -> None:
+    """A laptop's viewport (1366 px wide unless told) for the back office."""
     browser.execute_cdp_cmd(
-        "Emulation.setDeviceMetricsOverride", {"width": DESKTOP[0], "height": height, "deviceScaleFactor": 1, "mobile": False}
+        "Emulation.setDeviceMetricsOverride", {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False}
     )
 
 
-def desktop_screenshot(browser, tmp_path, name: str) -> Path:
-    """The whole page at 1366 px wide, saved in tmp and copied to var/screenshots/."""
+def desktop_screenshot(browser, tmp_path, name: str, width: int = DESKTOP[0]) -> Path:
+    """The whole page at 1366 px wide (or ``width``), saved in tmp and copied to var/screenshots/."""
     height = browser.execute_script("return Math.max(document.body.scrollHeight, document.documentElement.scrollHeight)")
-    desktop(browser, max(DESKTOP[1], min(height, 5000)))
+    desktop(browser, max(DESKTOP[1], min(height, 5000)), width)
     path = tmp_path / f"{name}.png"
     assert browser.save_screenshot(str(path))
-    desktop(browser)
+    desktop(browser, width=width)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     shutil.copy(path, SCREENSHOTS / path.name)
     return path

@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from cashloan.admin_helpers import staff_with
 from backoffice import dashboard
+from recovery import selectors
 
 register = template.Library()
 
@@ -24,6 +25,10 @@ def role_dashboard(context):
         finance = dashboard.finance_panel(start, end)
         panels["finance"] = finance
         panels["finance_chart"] = dashboard.bars_svg([finance.disbursed_per_day, finance.repaid_per_day], "每日放款与还款金额", "元")
+    ranged = bool(panels)  # the panels above read the date range; those below are as of today
+    if staff_with(context, dashboard.CASES):
+        panels["cases"] = selectors.workload(request.user, today)
+        panels["cases_everyone"] = selectors.sees_every_case(request.user)
     if staff_with(context, dashboard.SCHEDULES):
         panels["buckets"] = dashboard.overdue_buckets(today)
-    return {"panels": panels, "form": form, "start": start, "end": end, "request": request}
+    return {"panels": panels, "ranged": ranged, "form": form, "start": start, "end": end, "today": today, "request": request}
