@@ -95,8 +95,12 @@ def test_a_collectors_day(browser, live_server, client, tmp_path, book):
     owed = browser.find_element("id", "owed").text
     assert f"合计 {case.due}" in owed
     assert aligned_right(browser, "#owed td.num")
-    promised = book.today + timedelta(days=1)
     browser.find_element("css selector", 'select[name="result"] option[value="promise"]').click()
+    browser.find_element("css selector", '#contact-form input[type="submit"]').click()  # a promise without its date
+    wait_for(browser, "css selector", "#contact-form .errornote")
+    desktop_screenshot(browser, tmp_path, "walk-collector-promise-refused")
+    assert "承诺还款须填写承诺还款日与承诺金额" in browser.find_element("id", "contact-form").text
+    promised = book.today + timedelta(days=1)
     browser.find_element("name", "promise_date").send_keys(promised.isoformat())
     browser.find_element("name", "promise_amount").send_keys("611.10")
     browser.find_element("css selector", '#contact-form input[type="submit"]').click()
@@ -182,6 +186,11 @@ def test_the_leads_day(browser, live_server, client, tmp_path, book):
     browser.get(f"{live_server.url}/admin/recovery/dunningtemplate/")
     wait_for(browser, "id", "result_list")
     at_both_widths(browser, tmp_path, "lead-dunning")
+    desktop(browser, width=SMALL_LAPTOP)
+    assert browser.execute_script(  # each bucket on one line
+        "return [...document.querySelectorAll('#result_list .field-bucket a')].every(link => link.getClientRects().length == 1)"
+    )
+    desktop(browser)
     browser.find_element("css selector", "#result_list tbody th a").click()
     wait_for(browser, "name", "text")
     buttons = [button.get_attribute("value") for button in browser.find_elements("css selector", ".submit-row input[type=submit]")]
