@@ -84,11 +84,14 @@ class TestReassignForm:
 
 class TestCasePage:
     def test_people_by_name(self, client, book):
-        html = page(client, book.collectors["lisi"], f"{CASES}{book.case('吴六').pk}/change/")
+        from recovery.assignment import reassign
+
+        reassign(book.case("吴六"), book.collectors["wangwu"], by=book.lead, note="调整")
+        html = page(client, book.collectors["wangwu"], f"{CASES}{book.case('吴六').pk}/change/")
         contacts = html[html.index('id="contacts"'):html.index('id="assignments"')]
         assignments = html[html.index('id="assignments"'):]
         assert "<td>李四</td>" in contacts and "lisi" not in contacts
-        assert "<td>boss</td>" in assignments and "<td>李四</td>" in assignments and "系统" in assignments
+        assert "<td>boss</td>" in assignments and "<td>李四</td>" in assignments and "<td>王五</td>" in assignments
 
 
 class TestReports:
