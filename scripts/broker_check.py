@@ -43,6 +43,7 @@ def environment(broker: str, workdir: Path, queue: str) -> dict:
         "DATABASE_URL": f"sqlite:///{workdir / 'db.sqlite3'}",
         "SMS_BACKEND": "file",
         "SMS_FILE_PATH": str(workdir / "sms.jsonl"),
+        "SMS_QUIET_HOURS": "",  # else, run from 21:00 to 08:00 Asia/Shanghai, the SMS is held till morning
     }
 
 
