@@ -62,12 +62,28 @@ def emulate_phone(browser, height: int) -> None:
 
 def wait_for(browser, by: str, value: str, seconds: float = 10):
     """The element once the page that has it is loaded (after a click that navigates)."""
-    return _waiter(browser, seconds).until(lambda driver: driver.find_element(by, value))
+    return _waiter(browser, seconds).until(_while_replaced(lambda driver: driver.find_element(by, value)))
 
 
 def wait_for_text(browser, text: str, seconds: float = 10) -> None:
     """Until the page shows ``text`` (after a click that navigates)."""
-    _waiter(browser, seconds).until(lambda driver: text in driver.find_element("tag name", "body").text)
+    _waiter(browser, seconds).until(_while_replaced(lambda driver: text in driver.find_element("tag name", "body").text))
+
+
+def _while_replaced(condition):
+    """The condition, false (so tried again) while the page is being replaced: Chrome may then
+    answer "Node with given id does not belong to the document" rather than a stale element."""
+    from selenium.common.exceptions import WebDriverException
+
+    def check(driver):
+        try:
+            return condition(driver)
+        except WebDriverException as error:
+            if "does not belong to the document" in str(error):
+                return False
+            raise
+
+    return check
 
 
 def _waiter(browser, seconds: float):
