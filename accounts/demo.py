@@ -1,11 +1,13 @@
 """Demo data for a first run (``manage.py loaddemo``); idempotent.
 
-One app version per app type, a fully verified demo customer and a staff superuser.
-Rows that already exist are left as they are.
+One app version per app type, a fully verified demo customer, a staff superuser and one staff
+account per role (CONTRACT §11's roles, ``cashloan.roles``). Rows that already exist are left
+as they are.
 """
 
 from decimal import Decimal
 
+from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from cashloan.crypto import keyed_digest
@@ -15,6 +17,18 @@ DEMO_MOBILE = "13800000000"
 DEMO_PASSWORD = "demo1234"
 STAFF_USERNAME = "admin"
 STAFF_PASSWORD = "admin123"
+ROLE_PASSWORD = "staff123"
+# One login per role, to try each workspace: user name, real name, role (group).
+ROLE_ACCOUNTS = (
+    ("officer", "李信贷", "信贷专员"),
+    ("finance", "王财务", "财务"),
+    ("finance2", "赵财务", "财务"),  # four eyes: another finance user confirms
+    ("risk", "陈风控", "风控"),
+    ("operator", "刘运营", "运营"),
+    ("collector", "张催收", "催收专员"),
+    ("collector2", "周催收", "催收专员"),
+    ("lead", "孙主管", "催收主管"),
+)
 DEMO_ID_NUMBER = "110106197606292150"  # the seed's §19 sample; valid GB 11643 checksum
 DEMO_CARD_NUMBER = "6217000730005201534"  # Luhn-valid
 
@@ -32,11 +46,13 @@ def load(stdout) -> None:
     stdout.write("App 版本：安卓、iOS、其他各 1.0.0\n")
     stdout.write(f"演示客户（App 登录，四项认证已完成）：{DEMO_MOBILE} / {DEMO_PASSWORD}\n")
     stdout.write(f"后台管理员（/admin/）：{STAFF_USERNAME} / {STAFF_PASSWORD}\n")
+    roles = "、".join(f"{role} {username}" for username, _, role in ROLE_ACCOUNTS)
+    stdout.write(f"后台各角色（密码均为 {ROLE_PASSWORD}）：{roles}\n")
 
 
 def accounts_with_demo_password() -> list[str]:
     """User names of the demo accounts whose password is still the published one."""
-    known = {DEMO_MOBILE: DEMO_PASSWORD, STAFF_USERNAME: STAFF_PASSWORD}
+    known = {DEMO_MOBILE: DEMO_PASSWORD, STAFF_USERNAME: STAFF_PASSWORD, **{name: ROLE_PASSWORD for name, _, _ in ROLE_ACCOUNTS}}
     users = User.objects.filter(username__in=known).order_by("username")
     return [user.username for user in users if user.check_password(known[user.username])]
 
@@ -51,24 +67,32 @@ def _load_app_versions() -> None:
 
 
 def _load_demo_customer() -> None:
+    demo_customer(DEMO_MOBILE, "张某某", DEMO_ID_NUMBER, DEMO_CARD_NUMBER, password=DEMO_PASSWORD)
+
+
+def demo_customer(mobile: str, name: str, id_number: str, card_number: str, *, password: str | None = None) -> User:
+    """A fully verified customer (identity, card, personal information, one contact)."""
     user, created = User.objects.get_or_create(
-        mobile=DEMO_MOBILE,
+        mobile=mobile,
         defaults={
-            "username": DEMO_MOBILE, "real_name": "张某某", "real_name_verified": True, "bank_card_verified": True,
+            "username": mobile, "real_name": name, "real_name_verified": True, "bank_card_verified": True,
             "mobile_verified": True, "info_completed": True,
         },
     )
     if created:
-        user.set_password(DEMO_PASSWORD)
+        if password:
+            user.set_password(password)
+        else:
+            user.set_unusable_password()
         user.save(update_fields=["password"])
     now = timezone.now()
     if not Identity.objects.filter(user=user).exists():
         Identity.objects.create(
-            user=user, real_name="张某某", id_number=DEMO_ID_NUMBER,
-            id_number_digest=keyed_digest("id_number", DEMO_ID_NUMBER), verified_at=now,
+            user=user, real_name=name, id_number=id_number,
+            id_number_digest=keyed_digest("id_number", id_number), verified_at=now,
         )
     BankCard.objects.get_or_create(
-        user=user, defaults={"card_number": DEMO_CARD_NUMBER, "reserved_mobile": "18911647521", "verified_at": now}
+        user=user, defaults={"card_number": card_number, "reserved_mobile": "18911647521", "verified_at": now}
     )
     PersonalInfo.objects.get_or_create(
         user=user,
@@ -82,8 +106,14 @@ def _load_demo_customer() -> None:
     )
     if not Contact.objects.filter(user=user).exists():
         Contact.objects.create(user=user, rel_type=1, real_name="木木", phone_num="13940460755")
+    return user
 
 
 def _load_staff() -> None:
     if not User.objects.filter(username=STAFF_USERNAME).exists():
         User.objects.create_superuser(username=STAFF_USERNAME, password=STAFF_PASSWORD, email="")
+    for username, real_name, role in ROLE_ACCOUNTS:
+        if User.objects.filter(username=username).exists():
+            continue
+        user = User.objects.create_user(username=username, password=ROLE_PASSWORD, real_name=real_name, is_staff=True)
+        user.groups.add(Group.objects.get(name=role))

@@ -5,12 +5,13 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 import accounts.demo
+import loans.demo
 import messaging.demo
 import products.demo
 
 
 class Command(BaseCommand):
-    help = "Creates demo products, a system message, app versions, H5 texts and demo logins (idempotent; DEBUG on only)."
+    help = "Creates demo products, a system message, app versions, H5 texts, demo logins (one per staff role) and loans (idempotent; DEBUG on only)."
 
     def handle(self, *args, **options):
         if not settings.DEBUG:
@@ -20,6 +21,6 @@ class Command(BaseCommand):
                 "(admin / admin123). Use createsuperuser for real staff accounts."
             )
         with transaction.atomic():
-            for module in (products.demo, accounts.demo, messaging.demo):
+            for module in (products.demo, accounts.demo, loans.demo, messaging.demo):
                 module.load(self.stdout)
         self.stdout.write(self.style.SUCCESS("demo data ready"))
