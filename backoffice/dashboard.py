@@ -32,7 +32,7 @@ from django.utils.safestring import SafeString
 
 from cashloan.models import ZERO
 from loans.models import ApplicationStatus, LoanApplication, Repayment, RepaymentPeriod, StatusChange
-from recovery.buckets import BUCKET_LABELS, BUCKETS
+from recovery.buckets import BUCKET_LABELS, BUCKETS, oldest_due_between
 
 DEFAULT_DAYS = 30
 MAX_DAYS = 366
@@ -196,9 +196,10 @@ def overdue_buckets(today: date) -> list[BucketRow]:
     )
     per_loan_sql, per_loan_params = per_loan.query.sql_with_params()
     whens, params = [], []
-    for bucket, (low, high) in BUCKETS.items():
-        whens.append("WHEN oldest <= %s AND oldest >= %s THEN %s" if high is not None else "WHEN oldest <= %s THEN %s")
-        params += [today - timedelta(days=low), *([today - timedelta(days=high)] if high is not None else []), bucket]
+    for bucket in BUCKETS:
+        latest, earliest = oldest_due_between(bucket, today)
+        whens.append("WHEN oldest <= %s AND oldest >= %s THEN %s" if earliest else "WHEN oldest <= %s THEN %s")
+        params += [latest, *([earliest] if earliest else []), bucket]
     sql = f"SELECT CASE {' '.join(whens)} END, COUNT(*), SUM(principal) FROM ({per_loan_sql}) per_loan GROUP BY 1"
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params, *per_loan_params])

@@ -9,7 +9,7 @@ their disbursed loans.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
 from django.db.models import Count, DecimalField, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
@@ -25,7 +25,7 @@ from loans.credit import available_credit
 from loans.models import ApplicationStatus, LoanApplication, Repayment, RepaymentPeriod, Waiver
 from messaging.masking import mask_mobile
 from messaging.models import CustomerMessage, SmsMessage
-from recovery.buckets import BUCKETS
+from recovery.buckets import oldest_due_between
 
 MONEY = DecimalField(max_digits=16, decimal_places=2)
 RECENT = 50  # rows of each history section on the customer page
@@ -56,10 +56,10 @@ def dpd(oldest_unpaid_due: date | None, today: date) -> int:
 
 def bucket_filter(bucket: str, today: date) -> Q:
     """Customers whose worst DPD is in ``bucket`` (on a queryset :func:`with_figures` annotated)."""
-    low, high = BUCKETS[bucket]
-    condition = Q(oldest_unpaid_due__lte=today - timedelta(days=low))
-    if high is not None:
-        condition &= Q(oldest_unpaid_due__gte=today - timedelta(days=high))
+    latest, earliest = oldest_due_between(bucket, today)
+    condition = Q(oldest_unpaid_due__lte=latest)
+    if earliest is not None:
+        condition &= Q(oldest_unpaid_due__gte=earliest)
     return condition
 
 

@@ -116,7 +116,8 @@ def resend_sms(sms_ids) -> int:
         locked = SmsMessage.objects.select_for_update().filter(pk__in=list(sms_ids))
         rows = list(_resendable(locked, stale_before))
         today = timezone.localdate()
-        rows = [pk for pk in rows if _takes_todays_place(pk, today)]
+        behind = set(SmsMessage.objects.filter(pk__in=rows, cap_day__lt=today).values_list("pk", flat=True))
+        rows = [pk for pk in rows if pk not in behind or _takes_todays_place(pk, today)]
         for sms in SmsMessage.objects.filter(pk__in=rows, has_code=True):
             code_messages.renew(sms)
         SmsMessage.objects.filter(pk__in=rows).update(status=SmsMessage.Status.PENDING)

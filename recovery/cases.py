@@ -146,12 +146,15 @@ def after_reversal(loan: LoanApplication, periods: list[RepaymentPeriod], repaym
     a promise the money kept is settled again without it."""
     if loan.is_written_off:
         return
-    if open_case(loan.pk) is None and owed(loan, periods, today).dpd > 0:
-        closed = CollectionCase.objects.filter(recoveries__repayment=repayment, status=CaseStatus.REPAID).first()
-        if closed is not None:
-            closed.status, closed.closed_on = CaseStatus.OPEN, None
-            closed.save(update_fields=["status", "closed_on"])
     case = open_case(loan.pk)
+    if case is None and owed(loan, periods, today).dpd > 0:
+        case = (
+            CollectionCase.objects.select_for_update(of=("self",))
+            .filter(recoveries__repayment=repayment, status=CaseStatus.REPAID).first()
+        )
+        if case is not None:
+            case.status, case.closed_on = CaseStatus.OPEN, None
+            case.save(update_fields=["status", "closed_on"])
     if case is not None:
         _unkeep_promise(case)
     sync_case(loan, periods, today)
